@@ -1,0 +1,44 @@
+"""Shared fixtures: small random problems, each from its own seeded generator."""
+import numpy as np
+import pytest
+
+import rnn_lib as rl
+
+
+@pytest.fixture
+def rng():
+    return np.random.default_rng(1234)
+
+
+def make_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, radius=1.1):
+    """Random parameters (with non-zero biases) and inputs for gradient checks."""
+    p = rl.init_params(n_x, n_u, n_y, rng, spectral_radius=radius)
+    p = p._replace(b_x=0.3 * rng.standard_normal(n_x), b_y=0.3 * rng.standard_normal(n_y))
+    batch = () if B is None else (B,)
+    U = rng.standard_normal((T,) + batch + (n_u,))
+    x_init = 0.5 * rng.standard_normal(batch + (n_x,))
+    return p, U, x_init
+
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.fixture(scope="session")
+def built_book(tmp_path_factory):
+    """Build the whole book once per test session, cold, into a temporary folder.
+
+    Returns the result of the build command and the folder with the HTML pages.
+    """
+    out = tmp_path_factory.mktemp("book")
+    # The jupyter-book script of the interpreter running the tests (the venv's).
+    exe = Path(sys.executable).parent / "jupyter-book"
+    if not exe.exists():
+        exe = shutil.which("jupyter-book")
+    cmd = [str(exe), "build", "-W", "-n", "--keep-going", "--path-output", str(out), str(ROOT)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
+    return proc, out / "_build" / "html"

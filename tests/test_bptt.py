@@ -1,0 +1,192 @@
+"""BPTT against central finite differences, an independent computation of the gradient."""
+import numpy as np
+import pytest
+
+import rnn_lib as rl
+from conftest import make_problem
+
+ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"]
+
+
+def _mse_setup(rng, activation, B, output_activation="identity"):
+    p, U, x_init = make_problem(rng, B=B)
+    if activation == "relu":
+        # Keep pre-activations away from the kink at 0, where the derivative jumps
+        # and a finite difference cannot agree with any one-sided derivative.
+        p = p._replace(b_x=p.b_x + 0.05)
+    target = rng.standard_normal(rl.forward(p, U, x_init, activation=activation).Y.shape)
+    mask = (rng.random(target.shape[:-1]) < 0.7).astype(float)
+
+    def loss(params, x0=x_init):
+        tr = rl.forward(params, U, x0, activation=activation,
+                        output_activation=output_activation)
+        return rl.mse(tr.Y, target, mask)[0]
+
+    tr = rl.forward(p, U, x_init, activation=activation, output_activation=output_activation)
+    grads = rl.backward(p, tr, rl.mse(tr.Y, target, mask)[1])
+    return p, x_init, loss, grads, tr
+
+
+def _assert_relu_away_from_kink(tr, activation):
+    if activation == "relu":
+        assert np.min(np.abs(tr.A)) > 1e-4, "test input too close to relu's kink"
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("B", [None, 3])
+def test_every_parameter_and_x_init_match_finite_differences(rng, activation, B):
+    p, x_init, loss, grads, tr = _mse_setup(rng, activation, B)
+    _assert_relu_away_from_kink(tr, activation)
+    numeric = rl.numerical_param_gradients(loss, p, eps=1e-6)
+    for name, g, n in zip(rl.Params._fields, grads.params, numeric):
+        assert g.shape == n.shape
+        assert rl.relative_error(g, n) < 1e-6, name
+    num_x = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
+    assert rl.relative_error(grads.x_init, num_x) < 1e-6
+
+
+@pytest.mark.parametrize("output_activation", ["sigmoid", "softmax"])
+def test_output_activations_through_dY(rng, output_activation):
+    p, x_init, loss, grads, _ = _mse_setup(rng, "tanh", 2, output_activation)
+    numeric = rl.numerical_param_gradients(loss, p)
+    for g, n in zip(grads.params, numeric):
+        assert rl.relative_error(g, n) < 1e-6
+
+
+@pytest.mark.parametrize("B", [None, 4])
+def test_softmax_cross_entropy_gradients(rng, B):
+    p, U, x_init = make_problem(rng, B=B, n_y=5)
+    targets = rng.integers(0, 5, size=U.shape[:-1])
+    L, grads, tr = rl.loss_and_gradients(p, U, targets, loss="cross_entropy", x_init=x_init)
+
+    def loss(params):
+        return rl.loss_and_gradients(params, U, targets, loss="cross_entropy",
+                                     x_init=x_init)[0]
+
+    numeric = rl.numerical_param_gradients(loss, p)
+    for name, g, n in zip(rl.Params._fields, grads.params, numeric):
+        assert rl.relative_error(g, n) < 1e-6, name
+    # The outputs are probabilities.
+    assert np.allclose(tr.Y.sum(axis=-1), 1.0)
+
+
+def test_per_step_state_gradients_are_total_derivatives(rng):
+    """dX[t] = dL/dx_t: perturb x_t by adding to the pre-activation's effect.
+
+    Perturbing the state x_s directly means running the rest of the sequence from
+    x_s + e; we do that by restarting the RNN at step s + 1 with x_init = x_s + e.
+    """
+    p, U, x_init = make_problem(rng, T=7)
+    target = rng.standard_normal((7, 2))
+    tr = rl.forward(p, U, x_init)
+    L, dY = rl.mse(tr.Y, target)
+    grads = rl.backward(p, tr, dY)
+    for s in [0, 3, 6]:
+        def loss_from(xs, s=s):
+            head = rl.mse(tr.Y[:s], target[:s])[0] if s > 0 else 0.0
+            y_s = xs @ p.W_yx.T + p.b_y
+            now = 0.5 * np.sum((y_s - target[s]) ** 2)
+            tail = 0.0
+            if s + 1 < 7:
+                rest = rl.forward(p, U[s + 1:], xs)
+                tail = rl.mse(rest.Y, target[s + 1:])[0]
+            return head + now + tail
+        num = rl.numerical_gradient(loss_from, tr.X[s])
+        assert rl.relative_error(grads.dX[s], num) < 1e-6
+
+
+@pytest.mark.parametrize("B", [None, 2])
+def test_truncation_with_window_at_least_T_is_exact(rng, B):
+    p, U, x_init = make_problem(rng, T=5, B=B)
+    tr = rl.forward(p, U, x_init)
+    _, dY = rl.mse(tr.Y, np.zeros_like(tr.Y))
+    full = rl.backward(p, tr, dY)
+    for k in (5, 9):
+        trunc = rl.backward(p, tr, dY, truncate=k)
+        for a, b in zip(full.params, trunc.params):
+            assert np.allclose(a, b, rtol=1e-12, atol=1e-14)
+        assert np.allclose(full.x_init, trunc.x_init, rtol=1e-12, atol=1e-14)
+        assert np.allclose(full.dX, trunc.dX, rtol=1e-12, atol=1e-14)
+
+
+def test_truncated_gradient_equals_sum_of_windowed_paths(rng):
+    """Window k: the gradient of a loss l_t flows back at most k steps.
+
+    Independent check: for each t, differentiate l_t alone through a copy of the
+    network whose states before step t - k are frozen (their values computed, then
+    treated as constants), by finite differences on the parameters.
+    """
+    T, k = 6, 2
+    p, U, x_init = make_problem(rng, T=T)
+    target = rng.standard_normal((T, 2))
+    tr = rl.forward(p, U, x_init)
+    grads = rl.backward(p, tr, rl.mse(tr.Y, target)[1], truncate=k)
+
+    def windowed_loss(params):
+        total = 0.0
+        for t in range(T):
+            s0 = t - k          # x_{s0 - 1} is frozen; steps s0..t see the new params
+            start = max(s0, 0)
+            x_frozen = tr.X[start - 1] if start > 0 else x_init
+            run = rl.forward(params, U[start:t + 1], x_frozen)
+            # Only the parameter effect at steps t-k..t counts; at step t-k the
+            # path from x_{t-k-1} is cut, which the frozen start does for us.
+            total += 0.5 * np.sum((run.Y[-1] - target[t]) ** 2)
+        return total
+
+    numeric = rl.numerical_param_gradients(windowed_loss, p)
+    for name, g, n in zip(rl.Params._fields, grads.params, numeric):
+        assert rl.relative_error(g, n) < 1e-6, name
+
+
+def test_truncation_zero_keeps_only_immediate_terms(rng):
+    p, U, x_init = make_problem(rng, T=4)
+    tr = rl.forward(p, U, x_init)
+    _, dY = rl.mse(tr.Y, np.ones_like(tr.Y))
+    g = rl.backward(p, tr, dY, truncate=0)
+    assert np.allclose(g.dX, dY @ p.W_yx)
+    assert np.allclose(g.x_init, 0.0)
+
+
+def test_clipping_keeps_direction_and_caps_norm(rng):
+    p, U, x_init = make_problem(rng, T=5, radius=3.0)
+    _, grads, _ = rl.loss_and_gradients(p, U, 10 * np.ones((5, 2)), activation="identity")
+    norm = rl.global_norm(grads.params)
+    assert norm > 1.0
+    clipped, before = rl.clip_by_global_norm(grads.params, 1.0)
+    assert before == pytest.approx(norm)
+    assert rl.global_norm(clipped) == pytest.approx(1.0)
+    flat = np.concatenate([g.ravel() for g in grads.params])
+    flat_c = np.concatenate([g.ravel() for g in clipped])
+    cos = flat @ flat_c / (np.linalg.norm(flat) * np.linalg.norm(flat_c))
+    assert cos == pytest.approx(1.0)
+    same, _ = rl.clip_by_global_norm(grads.params, 2 * norm)
+    assert all(np.array_equal(a, b) for a, b in zip(same, grads.params))
+    elem = rl.clip_elementwise(grads.params, 0.1)
+    assert max(np.max(np.abs(g)) for g in elem) <= 0.1
+
+
+def test_numerical_gradient_on_a_known_function():
+    x = np.array([0.3, -1.2, 2.0])
+    g = rl.numerical_gradient(lambda v: float(np.sum(np.sin(v)) + v[0] * v[1]), x)
+    assert np.allclose(g, np.cos(x) + np.array([x[1], x[0], 0.0]), atol=1e-8)
+
+
+@pytest.mark.parametrize("kwargs, exc, message", [
+    (dict(truncate=-1), ValueError, "truncate must be >= 0, got -1"),
+    (dict(truncate=1.5), TypeError, "truncate must be an integer"),
+])
+def test_backward_rejects_bad_truncation(rng, kwargs, exc, message):
+    p, U, x_init = make_problem(rng)
+    tr = rl.forward(p, U, x_init)
+    with pytest.raises(exc, match=message):
+        rl.backward(p, tr, np.zeros_like(tr.Y), **kwargs)
+
+
+def test_backward_rejects_wrong_gradient_shape(rng):
+    p, U, x_init = make_problem(rng)
+    tr = rl.forward(p, U, x_init)
+    with pytest.raises(ValueError, match=r"dY must have the shape of trace.Y \(6, 2\)"):
+        rl.backward(p, tr, np.zeros((6, 3)))
+    with pytest.raises(ValueError, match="exactly one of dY"):
+        rl.backward(p, tr)
