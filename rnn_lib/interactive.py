@@ -1,0 +1,364 @@
+"""Sliders that work live in Jupyter and on the static website: one figure, two faces.
+
+A notebook makes an :class:`Explorer` from a ``setup`` function and a list of
+:class:`Slider` s, and displays it:
+
+    def setup(fig):                      # called once: make axes and artists
+        ax = fig.subplots()
+        (line,) = ax.plot(...)
+        def update(a, x0):               # called for every slider position
+            line.set_ydata(...)
+        return update
+
+    Explorer(setup, [Slider("a", np.linspace(-1.5, 1.5, 31), 0.5, "a"), ...])
+
+- **Live face** (JupyterLab, Notebook, VS Code, Colab): ipywidgets sliders under a
+  PNG of the figure; moving a slider calls ``update`` and swaps the image in place,
+  so nothing stacks or flickers. Only the artists change, so a redraw is one Agg
+  render and one fast PNG encode.
+- **Static face** (the built website, no kernel): ``update`` is run for every grid
+  point of the static sliders when the notebook executes; the frames (lossless
+  WebP) go into the page with a plain ``<input type="range">`` per slider and a few
+  lines of JavaScript that swap the image. Element ids come from a hash of the
+  content, so the output is the same on every run.
+
+Which face an output carries: when the book is built, ``_ext/book_build.py`` sets
+``RNN_BOOK_STATIC=1`` in the environment that the build's kernels inherit, and the
+output carries only the static face (no widget state, no widget JavaScript). In
+every other kernel it carries the live widget; ``static_html()`` gives the static
+face on demand there too.
+
+The figure's layout is computed once, at the default slider values, and then
+frozen: frames keep the same axes, so that moving a slider changes the data and
+nothing else. ``update`` functions therefore set fixed axis limits and show values
+outside them as diverged (see ``plotting.first_divergence``).
+
+Speed: artists that ``setup`` marks ``animated=True`` are the ones that change. The
+rest of the figure (axes, ticks, labels, legends) is rendered once and kept as a
+background; each frame restores it and draws only the animated artists (blitting).
+A figure with no animated artist is redrawn whole every time.
+"""
+from __future__ import annotations
+
+import base64
+import hashlib
+import html
+import io
+import itertools
+import json
+import os
+from typing import Callable, NamedTuple, Sequence
+
+import numpy as np
+from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.figure import Figure
+from PIL import Image
+
+#: environment variable that the book build sets (see _ext/book_build.py)
+STATIC_ENV = "RNN_BOOK_STATIC"
+#: budget for one figure's static frames, in bytes (base64 adds a third on top)
+FRAME_BUDGET = 500_000
+
+
+class Slider(NamedTuple):
+    """One slider: the keyword it sets, its grid of values, default and label.
+
+    name : str
+        Keyword argument of ``update``.
+    values : sequence of float
+        The positions; the static face precomputes one frame per value.
+    default : float
+        Start position; must be one of ``values`` (the nearest is taken).
+    label : str
+        The symbol shown beside the slider, e.g. ``"a"`` or ``"x₀"``.
+    fmt : str
+        How the current value is printed.
+    static_values : sequence of float, optional
+        A coarser grid for the static face (to keep its frames within budget);
+        default: ``values``. Must contain ``default``.
+    """
+
+    name: str
+    values: Sequence[float]
+    default: float
+    label: str
+    fmt: str = "{:.2f}"
+    static_values: Sequence[float] | None = None
+
+    def grid(self, static: bool = False) -> list:
+        """The slider's positions (the static face's with ``static=True``)."""
+        vals = self.values if not static or self.static_values is None else self.static_values
+        vals = list(np.asarray(vals, dtype=float).tolist())
+        if len(vals) < 2:
+            raise ValueError(f"slider {self.name!r} needs at least 2 values, got {len(vals)}")
+        return vals
+
+    def default_index(self, static: bool = False) -> int:
+        grid = np.asarray(self.grid(static))
+        return int(np.argmin(np.abs(grid - float(self.default))))
+
+    def text(self, value) -> str:
+        return f"{self.label} = {self.fmt.format(value)}"
+
+
+def _to_webp(rgba: Image.Image, colors: int) -> bytes:
+    """Lossless WebP of an RGBA image reduced to ``colors`` colours (0: all).
+
+    Line plots need few colours: measured on a 640x380 line plot, ~10 KiB with 64
+    colours against ~25 KiB in full colour, with no visible difference.
+    """
+    buf = io.BytesIO()
+    img = rgba
+    if colors:
+        img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE).convert("RGBA")
+    img.save(buf, format="WEBP", lossless=True, method=2)
+    return buf.getvalue()
+
+
+def _data_uri(webp: bytes) -> str:
+    return "data:image/webp;base64," + base64.b64encode(webp).decode("ascii")
+
+
+def _to_png(rgba: Image.Image) -> bytes:
+    buf = io.BytesIO()
+    rgba.save(buf, format="PNG", compress_level=1)       # speed over size: live only
+    return buf.getvalue()
+
+
+class Explorer:
+    """A matplotlib figure driven by sliders, live in Jupyter and static on the web.
+
+    Parameters
+    ----------
+    setup : callable fig -> update
+        Makes the axes and artists on ``fig`` and returns ``update(**values)``,
+        which changes them for one slider position (all sliders' values as keywords).
+    sliders : list of Slider
+    static : list of str, optional
+        Names of the sliders the static face varies (default: all); the others stay
+        at their defaults there and the page says so.
+    title : str
+        Short description, used in the alt text of every frame.
+    figsize : (float, float)
+        Inches.
+    dpi : int
+        Resolution of both faces.
+    colors : int
+        Colours per static frame (0 keeps full colour, e.g. for heatmaps).
+    """
+
+    def __init__(self, setup: Callable, sliders: Sequence[Slider], *,
+                 static: Sequence[str] | None = None, title: str = "",
+                 figsize=(6.4, 3.6), dpi: int = 100, colors: int = 64):
+        if not callable(setup):
+            raise TypeError("setup must be a callable fig -> update")
+        self.sliders = list(sliders)
+        if not self.sliders:
+            raise ValueError("give at least one Slider")
+        names = [s.name for s in self.sliders]
+        if len(set(names)) != len(names):
+            raise ValueError(f"slider names must differ, got {names}")
+        for s in self.sliders:
+            if abs(s.grid(True)[s.default_index(True)] - s.grid()[s.default_index()]) > 1e-12:
+                raise ValueError(f"slider {s.name!r}: default {s.default} must be on both "
+                                 "its grid and its static grid")
+        self.static = list(names if static is None else static)
+        unknown = set(self.static) - set(names)
+        if unknown:
+            raise ValueError(f"static names {sorted(unknown)} are not sliders; sliders: {names}")
+        self.title = title
+        self.dpi = dpi
+        self.colors = colors
+        self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
+        FigureCanvasAgg(self.fig)
+        self._update = setup(self.fig)
+        if not callable(self._update):
+            raise TypeError("setup(fig) must return the update(**values) function")
+        self._update(**self.defaults())
+        self.fig.canvas.draw()                             # lays out at the defaults
+        self.fig.set_layout_engine("none")                 # ... and freezes the layout
+        self._animated = [a for a in self.fig.findobj(lambda a: a.get_animated())
+                          if a is not self.fig]
+        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        self._background_pixels = self._pixels()           # what every frame shares
+        self._widget = None
+        self._frames = None
+        self._static_html = None
+
+    # -- drawing ------------------------------------------------------------------
+    def defaults(self) -> dict:
+        return {s.name: s.grid()[s.default_index()] for s in self.sliders}
+
+    def _pixels(self) -> Image.Image:
+        w, h = self.fig.canvas.get_width_height()
+        return Image.frombuffer("RGBA", (w, h), self.fig.canvas.buffer_rgba(), "raw", "RGBA",
+                                0, 1).copy()
+
+    def _apply(self, values: dict) -> None:
+        full = self.defaults()
+        unknown = set(values) - set(full)
+        if unknown:
+            raise ValueError(f"unknown slider {sorted(unknown)}; sliders: {sorted(full)}")
+        full.update(values)
+        self._update(**full)
+
+    def render(self, **values) -> Image.Image:
+        """Run ``update`` for these slider values and return the figure as RGBA pixels."""
+        self._apply(values)
+        if self._animated:
+            self.fig.canvas.restore_region(self._background)
+            for artist in self._animated:
+                self.fig.draw_artist(artist)
+        else:
+            self.fig.canvas.draw()
+        return self._pixels()
+
+    def overlay(self, **values) -> Image.Image:
+        """Only the animated artists at these values, on a transparent canvas.
+
+        The static face stacks this over the background, which it sends once, so a
+        frame holds just the lines and labels that move (measured: about a third of
+        the bytes of a whole frame). Without animated artists it is the whole frame.
+        """
+        if not self._animated:
+            return self.render(**values)
+        self._apply(values)
+        self.fig.canvas.get_renderer().clear()            # transparent
+        for artist in self._animated:
+            self.fig.draw_artist(artist)
+        return self._pixels()
+
+    def png(self, **values) -> bytes:
+        """The figure at these values as PNG bytes (what the live face shows)."""
+        return _to_png(self.render(**values))
+
+    def alt(self, values: dict) -> str:
+        parts = ", ".join(s.text(values[s.name]) for s in self.sliders)
+        return f"{self.title} ({parts})" if self.title else parts
+
+    # -- static face ----------------------------------------------------------------
+    def static_grid(self) -> list[dict]:
+        """Every slider position of the static face, row-major over ``self.static``."""
+        varied = [s for s in self.sliders if s.name in self.static]
+        base = self.defaults()
+        return [dict(base, **{s.name: v for s, v in zip(varied, combo)})
+                for combo in itertools.product(*(s.grid(static=True) for s in varied))]
+
+    def frames(self) -> list[bytes]:
+        """WebP bytes of every frame of the static grid, in ``static_grid()`` order."""
+        if self._frames is None:
+            self._frames = [_to_webp(self.overlay(**v), self.colors)
+                            for v in self.static_grid()]
+        return self._frames
+
+    def static_html(self) -> str:
+        """The static face: frames, range inputs with labels, and a little JavaScript."""
+        if self._static_html is None:
+            self._static_html = self._build_static_html()
+        return self._static_html
+
+    def _build_static_html(self) -> str:
+        grid = self.static_grid()
+        frames = self.frames()
+        total = sum(len(f) for f in frames)
+        if total > FRAME_BUDGET:
+            raise ValueError(f"static frames take {total} bytes, over the {FRAME_BUDGET}-byte "
+                             f"budget of one figure; use fewer grid values or a lower dpi")
+        uris = [_data_uri(f) for f in frames]
+        bg_uri = _data_uri(_to_webp(self._background_pixels, self.colors)) if self._animated else ""
+        uid = "rnnfig-" + hashlib.sha1("".join(uris).encode() + repr(self.sliders).encode()
+                                       ).hexdigest()[:12]
+        varied = [s for s in self.sliders if s.name in self.static]
+        held = [s for s in self.sliders if s.name not in self.static]
+        start = 0
+        for s in varied:                                   # row-major index of the defaults
+            start = start * len(s.grid(True)) + s.default_index(True)
+        w, h = self.fig.canvas.get_width_height()
+        controls = []
+        for k, s in enumerate(varied):
+            vals = s.grid(True)
+            i = s.default_index(True)
+            controls.append(
+                f'<div class="rnnfig-control">'
+                f'<label for="{uid}-s{k}">{html.escape(s.label)}</label>'
+                f'<input type="range" id="{uid}-s{k}" min="0" max="{len(vals) - 1}" step="1" '
+                f'value="{i}" aria-valuetext="{html.escape(s.text(vals[i]))}">'
+                f'<output for="{uid}-s{k}" id="{uid}-o{k}">{html.escape(s.text(vals[i]))}</output>'
+                f'</div>')
+        note = ""
+        if held:
+            fixed = ", ".join(s.text(s.grid()[s.default_index()]) for s in held)
+            note = (f'<p class="rnnfig-note">On this page the figure holds {html.escape(fixed)}; '
+                    f'run the notebook to move every slider.</p>')
+        meta = {
+            "sizes": [len(s.grid(True)) for s in varied],
+            "texts": [[s.text(v) for v in s.grid(True)] for s in varied],
+            "alts": [self.alt(v) for v in grid],
+            "frames": uris,
+        }
+        style = (f"#{uid}{{max-width:{w}px;margin:0 0 1em 0}}"
+                 f"#{uid} img{{width:100%;height:auto;display:block}}"
+                 f"#{uid} .rnnfig-stack{{position:relative}}"
+                 f"#{uid} .rnnfig-stack .rnnfig-frame{{position:absolute;left:0;top:0}}"
+                 f"#{uid} .rnnfig-control{{display:flex;align-items:center;gap:.6em;"
+                 f"margin:.2em 0;font-family:var(--pst-font-family-monospace,monospace)}}"
+                 f"#{uid} .rnnfig-control label{{min-width:2.5em;text-align:right;font-weight:600}}"
+                 f"#{uid} input[type=range]{{flex:1;min-width:8em}}"
+                 f"#{uid} output{{min-width:9em}}"
+                 f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}")
+        script = (
+            "(function(){var r=document.getElementById('%s');"
+            "var m=JSON.parse(r.querySelector('script[type=\"application/json\"]').textContent);"
+            "var ins=r.querySelectorAll('input[type=range]'),img=r.querySelector('img.rnnfig-frame');"
+            "function show(){var k=0;for(var j=0;j<ins.length;j++){var i=+ins[j].value;"
+            "k=k*m.sizes[j]+i;var t=m.texts[j][i];"
+            "r.querySelector('#'+ins[j].id.replace(/-s(\\d+)$/,'-o$1')).textContent=t;"
+            "ins[j].setAttribute('aria-valuetext',t);}"
+            "img.src=m.frames[k];img.alt=m.alts[k];}"
+            "for(var j=0;j<ins.length;j++){ins[j].addEventListener('input',show);}})();" % uid)
+        meta_json = json.dumps(meta, separators=(",", ":")).replace("</", "<\\/")
+        frame = (f'<img class="rnnfig-frame" src="{uris[start]}" '
+                 f'alt="{html.escape(self.alt(grid[start]))}" width="{w}" height="{h}">')
+        if bg_uri:                                          # moving parts over the rest
+            frame = (f'<div class="rnnfig-stack"><img class="rnnfig-bg" src="{bg_uri}" alt="" '
+                     f'width="{w}" height="{h}">{frame}</div>')
+        return (f'<div class="rnnfig" id="{uid}"><style>{style}</style>' + frame
+                + "".join(controls) + note
+                + f'<script type="application/json">{meta_json}</script>'
+                + f'<script>{script}</script></div>')
+
+    # -- live face ------------------------------------------------------------------
+    @property
+    def widget(self):
+        """The live face: an ipywidgets box with the image and one slider per parameter."""
+        if self._widget is None:
+            import ipywidgets as widgets
+
+            image = widgets.Image(value=self.png(), format="png",
+                                  layout=widgets.Layout(max_width="100%", height="auto"))
+            controls = []
+            for s in self.sliders:
+                options = [(s.fmt.format(v), v) for v in s.grid()]
+                controls.append(widgets.SelectionSlider(
+                    options=options, value=s.grid()[s.default_index()], description=s.label,
+                    continuous_update=True, style={"description_width": "initial"},
+                    layout=widgets.Layout(width="min(100%, 36em)")))
+
+            def on_change(_change):
+                image.value = self.png(**{s.name: c.value for s, c in zip(self.sliders, controls)})
+
+            for c in controls:
+                c.observe(on_change, names="value")
+            self._widget = widgets.VBox([image, *controls])
+            self._widget.image, self._widget.controls = image, controls
+        return self._widget
+
+    def _repr_mimebundle_(self, include=None, exclude=None):
+        text = f"<Explorer: {self.alt(self.defaults())}>"
+        if os.environ.get(STATIC_ENV) == "1":
+            return {"text/html": self.static_html(), "text/plain": text}
+        bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
+        data = bundle[0] if isinstance(bundle, tuple) else bundle
+        data = dict(data or {})
+        data["text/plain"] = text
+        return data

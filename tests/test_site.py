@@ -1,0 +1,318 @@
+"""The built website in a real browser: every page loads cleanly, offline, with its
+math typeset and every slider figure answering the keyboard.
+
+Headless Chromium (the system's ``chromium``, driven by the Python ``playwright``
+package) opens each page of the book from a local HTTP server and checks that
+
+- nothing goes wrong: no console error or warning, no uncaught JavaScript error,
+  no failed request, no HTTP status >= 400;
+- nothing leaves the machine: every request goes to the local server (``data:``
+  URLs aside), so the site works offline (e.g. MathJax comes from ``_static/``);
+- math is typeset: a page with ``.math`` elements shows MathJax output
+  (``mjx-container``) in every one of them and no MathJax error box;
+- every slider of every ``.rnnfig`` figure works from the keyboard: focusing the
+  range input and pressing End (or Home) changes the image, its alt text and the
+  ``<output>`` text; setting the value back restores all three.
+
+With ``RNN_BOOK_SCREENSHOTS=<folder>`` it also saves a full-page screenshot of each
+chapter at 1280x900 and one of the first chapter at 1024x768, to look at by eye.
+
+The browser is found on PATH (``chromium`` or ``chromium-browser``); Playwright's
+own browser downloads are not used. Without a browser the tests are skipped, except
+under CI (``CI=true``), where they fail. ``.ci/install-browser`` installs one.
+"""
+import functools
+import http.server
+import importlib
+import os
+import re
+import shutil
+import threading
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT
+
+pytestmark = [pytest.mark.build, pytest.mark.browser]
+
+IN_CI = os.environ.get("CI") == "true"
+INSTALL_HINT = "install it with: apt-get update && apt-get install -y chromium (or run .ci/install-browser)"
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+               # No host name resolves: a request that would leave the machine fails at
+               # once (and is reported below) instead of waiting for, or using, the network.
+               "--host-resolver-rules=MAP * ~NOTFOUND, EXCLUDE 127.0.0.1"]
+VIEWPORT = {"width": 1280, "height": 900}
+SMALL_VIEWPORT = {"width": 1024, "height": 768}
+TIMEOUT_MS = 30_000
+
+
+def _toc_pages():
+    """Pages in the navigation, as paths relative to the html folder, in book order."""
+    toc = (ROOT / "_toc.yml").read_text(encoding="utf-8")
+    root = re.search(r"^root:\s*(\S+)", toc, re.M).group(1)
+    files = re.findall(r"file:\s*(\S+)", toc)
+    return [f"{name}.html" for name in [root, *files]]
+
+
+PAGES = _toc_pages()
+FIRST_CHAPTER = next(p for p in PAGES if p.startswith("chapters/"))
+
+
+def _unavailable(message):
+    if IN_CI:
+        pytest.fail(f"{message} (CI=true, so this is a failure, not a skip)", pytrace=False)
+    pytest.skip(message)
+
+
+# -- fixtures -----------------------------------------------------------------------
+@pytest.fixture(scope="session")
+def chromium_path():
+    """The system Chromium; checked before the (slow) book build is started."""
+    path = shutil.which("chromium") or shutil.which("chromium-browser")
+    if path is None:
+        _unavailable(f"no chromium (or chromium-browser) on PATH; {INSTALL_HINT}")
+    try:
+        importlib.import_module("playwright.sync_api")
+    except ImportError as exc:
+        _unavailable(f"the Python package playwright cannot be imported ({exc}); "
+                     f"install the project's requirements")
+    return path
+
+
+@pytest.fixture(scope="session")
+def site(chromium_path, built_book):
+    """The built html folder served on 127.0.0.1 at a free port; yields (origin, html_dir)."""
+    _proc, html_dir = built_book
+    if not (html_dir / "index.html").exists():
+        pytest.fail(f"the book build produced no {html_dir / 'index.html'}; "
+                    f"see test_book.py's build test for the log", pytrace=False)
+
+    class QuietHandler(http.server.SimpleHTTPRequestHandler):
+        def log_message(self, *args):
+            pass
+
+    handler = functools.partial(QuietHandler, directory=str(html_dir))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server.daemon_threads = True
+    thread = threading.Thread(target=server.serve_forever, name="book-http", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}", html_dir
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=5)
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    """One headless Chromium for every page."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path, args=LAUNCH_ARGS)
+        try:
+            yield b
+        finally:
+            b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshot_dir():
+    folder = os.environ.get("RNN_BOOK_SCREENSHOTS")
+    if not folder:
+        return None
+    path = Path(folder)
+    path.mkdir(parents=True, exist_ok=True)
+    return path
+
+
+# -- what happens on a page ---------------------------------------------------------
+class PageWatch:
+    """Records, from the moment a page is opened, everything that must not happen."""
+
+    def __init__(self, page, origin):
+        self.origin = origin.rstrip("/") + "/"
+        self.console, self.page_errors, self.failed, self.bad_status, self.foreign = [], [], [], [], []
+        page.on("console", self._on_console)
+        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("request", self._on_request)
+        page.on("requestfailed", self._on_failed)
+        page.on("response", self._on_response)
+
+    def _local(self, url):
+        return url.startswith(self.origin) or url.startswith("data:")
+
+    def _on_console(self, msg):
+        if msg.type in ("error", "warning"):
+            loc = msg.location or {}
+            where = f" [{loc.get('url', '')}:{loc.get('lineNumber', '')}]" if loc.get("url") else ""
+            self.console.append(f"console.{msg.type}: {msg.text}{where}")
+
+    def _on_request(self, request):
+        if not self._local(request.url):
+            self.foreign.append(f"{request.method} {request.url} ({request.resource_type})")
+
+    def _on_failed(self, request):
+        if self._local(request.url):                      # foreign ones: listed already
+            self.failed.append(f"{request.url}: {request.failure}")
+
+    def _on_response(self, response):
+        if response.status >= 400:
+            self.bad_status.append(f"HTTP {response.status} {response.url}")
+
+    def problems(self):
+        out = []
+        for title, items in [("console errors/warnings", self.console),
+                             ("uncaught JavaScript errors", self.page_errors),
+                             ("failed requests", self.failed),
+                             ("responses with status >= 400", self.bad_status),
+                             ("requests that leave the local server", self.foreign)]:
+            if items:
+                out.append(f"{title}:\n" + "\n".join(f"  - {i[:500]}" for i in items))
+        return out
+
+
+def wait_for_mathjax(page):
+    page.wait_for_function(
+        "() => !window.MathJax || (window.MathJax.startup && window.MathJax.startup.promise)",
+        timeout=TIMEOUT_MS)
+    page.evaluate("() => window.MathJax && window.MathJax.startup"
+                  " ? window.MathJax.startup.promise.then(() => true) : false")
+
+
+MATH_STATE = """() => {
+  const text = e => e.textContent.replace(/\\s+/g, ' ').trim().slice(0, 120);
+  return {
+    math: document.querySelectorAll('.math').length,
+    mjx: document.querySelectorAll('mjx-container').length,
+    untypeset: [...document.querySelectorAll('.math:not(:has(mjx-container))')].map(text),
+    errors: [...document.querySelectorAll('mjx-merror')].map(
+        e => (e.getAttribute('data-mjx-error') || '') + ' in ' + text(e.closest('.math') || e)),
+  };
+}"""
+
+
+def check_math(page):
+    state = page.evaluate(MATH_STATE)
+    out = []
+    if state["math"]:
+        if not state["mjx"]:
+            out.append(f"{state['math']} .math elements but no mjx-container: MathJax did not run")
+        if state["untypeset"]:
+            out.append("math left as raw TeX:\n" + "\n".join(f"  - {t}" for t in state["untypeset"]))
+        if state["errors"]:
+            out.append("MathJax errors:\n" + "\n".join(f"  - {t}" for t in state["errors"]))
+    return out
+
+
+# The figure's state as a reader sees it; the image has to be decoded, not just set.
+FIGURE_STATE = """async (input) => {
+  const fig = input.closest('.rnnfig'), img = fig.querySelector('img');
+  const out = fig.querySelector('#' + CSS.escape(input.id.replace(/-s(\\d+)$/, '-o$1')))
+              || fig.querySelector('output[for="' + input.id + '"]');
+  let decoded = true;
+  try { await img.decode(); } catch (e) { decoded = false; }
+  return {value: input.value, max: input.max, min: input.min, src: img.src, alt: img.alt,
+          output: out ? out.textContent : null, valuetext: input.getAttribute('aria-valuetext'),
+          decoded: decoded && img.naturalWidth > 0, focused: document.activeElement === input};
+}"""
+
+
+def check_sliders(page):
+    """Move every slider of every .rnnfig by keyboard; return the problems."""
+    out = []
+    figures = page.locator(".rnnfig")
+    for f in range(figures.count()):
+        fig = figures.nth(f)
+        fig_id = fig.get_attribute("id") or f"#{f}"
+        if fig.locator("img").count() != 1:
+            out.append(f"{fig_id}: has {fig.locator('img').count()} <img>, expected 1")
+            continue
+        inputs = fig.locator("input[type=range]")
+        if inputs.count() == 0:
+            out.append(f"{fig_id}: has no range input")
+        for k in range(inputs.count()):
+            rng = inputs.nth(k)
+            name = f"{fig_id} slider {rng.get_attribute('id')}"
+            rng.scroll_into_view_if_needed()
+            before = rng.evaluate(FIGURE_STATE)
+            if before["output"] is None:
+                out.append(f"{name}: no matching <output>")
+                continue
+            if not before["decoded"]:
+                out.append(f"{name}: the initial image does not decode")
+            key = "Home" if before["value"] == before["max"] else "End"
+            rng.focus()
+            page.keyboard.press(key)
+            after = rng.evaluate(FIGURE_STATE)
+            where = f"{name}, {key} from {before['value']} ({before['output']!r})"
+            if not after["focused"]:
+                out.append(f"{where}: the input cannot take keyboard focus")
+            if after["value"] == before["value"]:
+                out.append(f"{where}: the key did not move the slider")
+                continue
+            for field in ("src", "alt", "output"):
+                if after[field] == before[field]:
+                    shown = "(same data URI)" if field == "src" else repr(after[field])
+                    out.append(f"{where}: {field} did not change {shown}")
+            if not after["decoded"]:
+                out.append(f"{where}: the new image does not decode")
+            if after["valuetext"] != after["output"]:
+                out.append(f"{where}: aria-valuetext {after['valuetext']!r} "
+                           f"!= output {after['output']!r}")
+            # Back to where it was (an input event, as a drag would send).
+            rng.fill(before["value"])
+            back = rng.evaluate(FIGURE_STATE)
+            for field in ("value", "src", "alt", "output"):
+                if back[field] != before[field]:
+                    out.append(f"{name}: after restoring the value, {field} is "
+                               f"{str(back[field])[:80]!r}, was {str(before[field])[:80]!r}")
+    return out
+
+
+def open_page(browser, url, origin, viewport=VIEWPORT):
+    """A fresh context and page, loaded and settled; returns (context, page, watch)."""
+    context = browser.new_context(viewport=viewport, service_workers="block")
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    watch = PageWatch(page, origin)
+    page.goto(url, wait_until="networkidle")
+    wait_for_mathjax(page)
+    return context, page, watch
+
+
+def check_page(browser, origin, rel, screenshot_dir=None):
+    """Every check of one page; returns the list of problems (empty when all is well)."""
+    context, page, watch = open_page(browser, f"{origin}/{rel}", origin)
+    try:
+        problems = check_math(page)
+        problems += check_sliders(page)
+        if screenshot_dir is not None and rel.startswith("chapters/"):
+            stem = Path(rel).stem
+            page.evaluate("() => window.scrollTo(0, 0)")
+            page.screenshot(path=str(screenshot_dir / f"{stem}.png"), full_page=True)
+            if rel == FIRST_CHAPTER:
+                page.set_viewport_size(SMALL_VIEWPORT)
+                page.screenshot(path=str(screenshot_dir / f"{stem}-1024x768.png"), full_page=True)
+        page.wait_for_load_state("networkidle")          # let late requests be recorded
+        return watch.problems() + problems
+    finally:
+        context.close()
+
+
+# -- tests --------------------------------------------------------------------------
+def test_every_built_page_is_in_the_navigation_and_tested(site):
+    """The pages tested below are exactly the built pages (search/genindex aside)."""
+    _origin, html_dir = site
+    built = sorted(["index.html"] + [p.relative_to(html_dir).as_posix()
+                                     for p in (html_dir / "chapters").glob("*.html")])
+    assert built == sorted(PAGES), f"built pages {built} != navigation {sorted(PAGES)}"
+
+
+@pytest.mark.parametrize("rel", PAGES)
+def test_page_in_browser(rel, site, browser, screenshot_dir):
+    origin, _html_dir = site
+    problems = check_page(browser, origin, rel, screenshot_dir)
+    assert not problems, f"{rel}:\n" + "\n".join(problems)
