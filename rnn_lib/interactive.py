@@ -86,16 +86,27 @@ class Slider(NamedTuple):
     static_values: Sequence[float] | None = None
 
     def grid(self, static: bool = False) -> list:
-        """The slider's positions (the static face's with ``static=True``)."""
+        """The slider's positions (the static face's with ``static=True``).
+
+        Numbers become floats; a slider over names (e.g. activation functions,
+        ``fmt="{}"``) keeps them as they are.
+        """
         vals = self.values if not static or self.static_values is None else self.static_values
-        vals = list(np.asarray(vals, dtype=float).tolist())
+        vals = list(vals)
+        if not any(isinstance(v, str) for v in vals):
+            vals = [float(v) for v in vals]
         if len(vals) < 2:
             raise ValueError(f"slider {self.name!r} needs at least 2 values, got {len(vals)}")
         return vals
 
     def default_index(self, static: bool = False) -> int:
-        grid = np.asarray(self.grid(static))
-        return int(np.argmin(np.abs(grid - float(self.default))))
+        grid = self.grid(static)
+        if isinstance(self.default, str):
+            if self.default not in grid:
+                raise ValueError(f"slider {self.name!r}: default {self.default!r} is not one of "
+                                 f"{grid}")
+            return grid.index(self.default)
+        return int(np.argmin(np.abs(np.asarray(grid, dtype=float) - float(self.default))))
 
     def text(self, value) -> str:
         return f"{self.label} = {self.fmt.format(value)}"
@@ -159,7 +170,7 @@ class Explorer:
         if len(set(names)) != len(names):
             raise ValueError(f"slider names must differ, got {names}")
         for s in self.sliders:
-            if abs(s.grid(True)[s.default_index(True)] - s.grid()[s.default_index()]) > 1e-12:
+            if s.grid(True)[s.default_index(True)] != s.grid()[s.default_index()]:
                 raise ValueError(f"slider {s.name!r}: default {s.default} must be on both "
                                  "its grid and its static grid")
         self.static = list(names if static is None else static)

@@ -107,6 +107,24 @@ def test_explorer_rejects_bad_configuration():
         ex.render(c=1.0)
 
 
+def test_a_slider_over_names():
+    def setup(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([], [], animated=True)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-2, 2)
+
+        def update(kind, a):
+            line.set_data([0, 1], [a, a if kind == "flat" else -a])
+        return update
+    ex = Explorer(setup, [Slider("kind", ["flat", "down"], "down", "shape", "{}"),
+                          Slider("a", [0.5, 1.0], 1.0, "a")])
+    assert ex.defaults() == {"kind": "down", "a": 1.0}
+    assert "shape = flat" in ex.static_html()
+    with pytest.raises(ValueError, match="default 'up' is not one of"):
+        Explorer(setup, [Slider("kind", ["flat", "down"], "up", "shape", "{}")])
+
+
 def test_held_sliders_are_named_on_the_page(monkeypatch):
     ex = Explorer(_toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 1, "b")],
                   static=["a"])
@@ -124,6 +142,6 @@ def test_static_html_of_the_same_figure_is_identical():
 def test_frame_budget_is_enforced(monkeypatch):
     import rnn_lib.interactive as interactive
     ex = Explorer(_toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")])
-    monkeypatch.setattr(interactive, "FRAME_BUDGET", 1000)
-    with pytest.raises(ValueError, match="over the 1000-byte budget of one figure"):
+    monkeypatch.setattr(interactive, "FRAME_BUDGET", 100)
+    with pytest.raises(ValueError, match="over the 100-byte budget of one figure"):
         ex.static_html()

@@ -30,7 +30,7 @@ def _clip_for_plot(x, limit):
 
 def _divergence_note(X, limit, t0=0):
     t_bad = first_divergence(X, limit)
-    return "" if t_bad is None else f"$|x_t| > {limit:g}$ from t = {t_bad + t0}: diverges"
+    return "" if t_bad is None else f"|x_t| > {limit:g} from t = {t_bad + t0}: diverges"
 
 
 # ---------------------------------------------------------------------------------------
@@ -58,7 +58,10 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
         note = ax.text(0.02, 0.03, "", transform=ax.transAxes, va="bottom", fontsize=9,
                        color=C["vermillion"], animated=True,
                        bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
-        title = ax.set_title(" ")
+        # Mathtext is drawn once, in the background; the animated text is plain, as
+        # parsing mathtext for every frame would cost more than the rest of the frame.
+        fig.suptitle(f"$x_t = a\\,x_{{t-1}} + {b:g}$ from $x_0$", fontsize=11)
+        title = ax.set_title(" ", fontsize=10)
         title.set_animated(True)
 
         def update(a, x0):
@@ -80,8 +83,7 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
                     regime = f"a = -1: jumps back and forth around x* = {xs:.2f} forever"
                 else:
                     regime = f"|a| > 1: x* = {xs:.2f} repels, the state diverges"
-            title.set_text(f"$x_t = a\\,x_{{t-1}} + {b:g}$ with a = {a:.2f}, $x_0$ = {x0:.1f}\n"
-                           + regime)
+            title.set_text(f"a = {a:.2f}, x0 = {x0:.1f}: {regime}")
             note.set_text(_divergence_note(X, ylim))
         return update
 
@@ -199,8 +201,11 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
         ax.set_ylabel("cloud / state")
         ax.grid(alpha=0.3)
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-        bars = axy.bar(t, np.zeros(T), width=0.85, color=C["blue"], animated=True)
+        # one step-shaped patch instead of T bars: a single artist to redraw
+        rain = axy.stairs(np.zeros(T), np.arange(T + 1) - 0.5, fill=True, color=C["blue"],
+                          animated=True)
         axy.set_ylim(0, 1.15)
+        axy.set_xlim(-1, T)
         axy.set_yticks([0, 1], ["dry", "rain"])
         axy.set_ylabel("$y_t = h(x_t)$")
         axy.set_xlabel("day $t$")
@@ -211,8 +216,7 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
             run = simulate(lambda x, u: m * x + (1 - m) * u, U, x_init=U[0],
                            h=lambda x: float(x > threshold))
             state.set_data(t, run.X)
-            for bar, y in zip(bars, run.Y):
-                bar.set_height(y)
+            rain.set_data(run.Y)
             switches = int(np.sum(np.abs(np.diff(run.Y))))
             title.set_text(f"memory m = {m:.2f}: {int(run.Y.sum())} rainy days, "
                            f"weather changes {switches} times")

@@ -1,0 +1,64 @@
+"""Live redraw latency of every slider figure of the book, and its static face's weight.
+
+For each figure in rnn_lib.explorers.ALL: the time the live face takes to answer a
+slider move (``Explorer.png``: update the artists, draw, encode PNG) over a sample of
+positions of its live grid, and the number and bytes of its static frames.
+
+    python benchmarks/slider_latency.py [--quick] [--out benchmarks/RESULTS-sliders.md]
+"""
+from __future__ import annotations
+
+import argparse
+import itertools
+import platform
+import time
+
+import numpy as np
+
+from rnn_lib.explorers import ALL
+
+
+def positions(ex, n, rng):
+    """n slider positions drawn from the live grid (each slider moved at random)."""
+    grids = [s.grid() for s in ex.sliders]
+    return [{s.name: g[rng.integers(len(g))] for s, g in zip(ex.sliders, grids)}
+            for _ in range(n)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--quick", action="store_true", help="few positions, for CI")
+    ap.add_argument("--out", default=None, help="write a Markdown table here")
+    args = ap.parse_args()
+    rng = np.random.default_rng(0)
+    n = 5 if args.quick else 60
+    rows = []
+    for name, make in ALL.items():
+        ex = make()
+        ex.png()                                   # warm up
+        times = []
+        for values in positions(ex, n, rng):
+            t0 = time.perf_counter()
+            ex.png(**values)
+            times.append(time.perf_counter() - t0)
+        t0 = time.perf_counter()
+        page = ex.static_html()
+        t_static = time.perf_counter() - t0
+        frames = ex.frames()
+        rows.append((name, len(times), 1e3 * np.median(times), 1e3 * np.percentile(times, 95),
+                     len(frames), sum(map(len, frames)) / 1024, len(page) / 1024, t_static))
+    head = ("| figure | moves | live median (ms) | live p95 (ms) | static frames | frame KiB "
+            "| HTML KiB | static build (s) |\n|---|---|---|---|---|---|---|---|")
+    lines = [head] + ["| {} | {} | {:.0f} | {:.0f} | {} | {:.0f} | {:.0f} | {:.1f} |".format(*r)
+                      for r in rows]
+    table = "\n".join(lines)
+    print(table)
+    if args.out:
+        with open(args.out, "w") as f:
+            f.write(f"# Slider latency ({time.strftime('%Y-%m-%d')}, {platform.machine()}, "
+                    f"{platform.python_version()}, {'quick' if args.quick else 'full'})\n\n")
+            f.write(table + "\n")
+
+
+if __name__ == "__main__":
+    main()
