@@ -46,3 +46,22 @@ def test_book_builds_with_no_warning_and_every_chapter_in_the_navigation(built_b
     for name in CHAPTERS[1:]:
         text = (html / "chapters" / f"{name}.html").read_text(encoding="utf-8")
         assert "<img" in text or "data:image" in text, f"{name} shows no figure"
+
+
+def page_bytes(html_dir, page):
+    """A page's own bytes: its HTML plus the local images it references, not _static/."""
+    text = page.read_text(encoding="utf-8")
+    total = page.stat().st_size
+    for src in set(re.findall(r'<img[^>]+src="([^"]+)"', text)):
+        if src.startswith("data:") or "_static/" in src or "://" in src:
+            continue
+        total += (page.parent / src).resolve().stat().st_size
+    return total
+
+
+@pytest.mark.build
+def test_every_chapter_page_stays_within_its_byte_budget(built_book):
+    _, html = built_book
+    for name in CHAPTERS:
+        size = page_bytes(html, html / "chapters" / f"{name}.html")
+        assert size <= 2_000_000, f"{name}: {size} bytes, over the 2 MB budget of a page"

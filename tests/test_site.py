@@ -5,14 +5,16 @@ Headless Chromium (the system's ``chromium``, driven by the Python ``playwright`
 package) opens each page of the book from a local HTTP server and checks that
 
 - nothing goes wrong: no console error or warning, no uncaught JavaScript error,
-  no failed request, no HTTP status >= 400;
+  no failed or unfinished request, no HTTP status >= 400;
 - nothing leaves the machine: every request goes to the local server (``data:``
   URLs aside), so the site works offline (e.g. MathJax comes from ``_static/``);
 - math is typeset: a page with ``.math`` elements shows MathJax output
-  (``mjx-container``) in every one of them and no MathJax error box;
+  (``mjx-container``) in every one of them, no TeX error and no undefined macro
+  (which MathJax shows as red text, e.g. ``\\R`` if the book's macros were lost);
 - every slider of every ``.rnnfig`` figure works from the keyboard: focusing the
-  range input and pressing End (or Home) changes the image, its alt text and the
-  ``<output>`` text; setting the value back restores all three.
+  range input and pressing End (or Home, when already at the end) changes the image
+  (which must decode), its alt text and the ``<output>`` text (and the input's
+  ``aria-valuetext`` with it); setting the value back restores all of them.
 
 With ``RNN_BOOK_SCREENSHOTS=<folder>`` it also saves a full-page screenshot of each
 chapter at 1280x900 and one of the first chapter at 1024x768, to look at by eye.
@@ -28,6 +30,7 @@ import os
 import re
 import shutil
 import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -133,13 +136,30 @@ class PageWatch:
     """Records, from the moment a page is opened, everything that must not happen."""
 
     def __init__(self, page, origin):
+        self.page = page
         self.origin = origin.rstrip("/") + "/"
         self.console, self.page_errors, self.failed, self.bad_status, self.foreign = [], [], [], [], []
+        self.pending = []
+        self.inflight, self.last_activity = set(), time.monotonic()
         page.on("console", self._on_console)
-        page.on("pageerror", lambda exc: self.page_errors.append(str(exc)))
+        page.on("pageerror", self._on_pageerror)
         page.on("request", self._on_request)
+        page.on("requestfinished", self._done)
         page.on("requestfailed", self._on_failed)
         page.on("response", self._on_response)
+
+    def settle(self, quiet=0.5, timeout=15.0):
+        """Wait until no request has been in flight for ``quiet`` seconds.
+
+        (Playwright's own "networkidle" state, once lost to a later request, can fail
+        to come back, so in-flight requests are counted here.)
+        """
+        deadline = time.monotonic() + timeout
+        while self.inflight or time.monotonic() - self.last_activity < quiet:
+            if time.monotonic() > deadline:
+                self.pending += sorted(r.url for r in self.inflight)
+                return
+            self.page.wait_for_timeout(50)                # lets Playwright deliver events
 
     def _local(self, url):
         return url.startswith(self.origin) or url.startswith("data:")
@@ -150,11 +170,25 @@ class PageWatch:
             where = f" [{loc.get('url', '')}:{loc.get('lineNumber', '')}]" if loc.get("url") else ""
             self.console.append(f"console.{msg.type}: {msg.text}{where}")
 
+    def _on_pageerror(self, exc):
+        at = [ln.strip() for ln in (getattr(exc, "stack", "") or "").splitlines()
+              if ln.strip().startswith("at ")]
+        self.page_errors.append(f"{getattr(exc, 'name', '') or 'Error'}: {getattr(exc, 'message', exc)}"
+                                + (f" ({at[0]})" if at else ""))
+
     def _on_request(self, request):
+        self.last_activity = time.monotonic()
+        if not request.url.startswith("data:"):
+            self.inflight.add(request)
         if not self._local(request.url):
             self.foreign.append(f"{request.method} {request.url} ({request.resource_type})")
 
+    def _done(self, request):
+        self.last_activity = time.monotonic()
+        self.inflight.discard(request)
+
     def _on_failed(self, request):
+        self._done(request)
         if self._local(request.url):                      # foreign ones: listed already
             self.failed.append(f"{request.url}: {request.failure}")
 
@@ -168,7 +202,8 @@ class PageWatch:
                              ("uncaught JavaScript errors", self.page_errors),
                              ("failed requests", self.failed),
                              ("responses with status >= 400", self.bad_status),
-                             ("requests that leave the local server", self.foreign)]:
+                             ("requests that leave the local server", self.foreign),
+                             ("requests still unfinished after 15 s", self.pending)]:
             if items:
                 out.append(f"{title}:\n" + "\n".join(f"  - {i[:500]}" for i in items))
         return out
@@ -182,14 +217,27 @@ def wait_for_mathjax(page):
                   " ? window.MathJax.startup.promise.then(() => true) : false")
 
 
-MATH_STATE = """() => {
-  const text = e => e.textContent.replace(/\\s+/g, ' ').trim().slice(0, 120);
+MATH_STATE = r"""() => {
+  const text = e => e.textContent.replace(/\s+/g, ' ').trim().slice(0, 120);
+  // TeX that MathJax could not handle: an error node, or an undefined macro, which
+  // MathJax 3 shows as red text (e.g. \\R when the book's macros were not loaded).
+  const bad = [];
+  const mj = window.MathJax && window.MathJax.startup;
+  if (mj && mj.document && mj.toMML) {
+    for (const item of mj.document.math) {
+      const mml = mj.toMML(item.root);
+      const undef = mml.match(/<mtext[^>]*mathcolor="red"[^>]*>\\[A-Za-z]+<\/mtext>/g);
+      if (/<merror/.test(mml) || undef)
+        bad.push(String(item.math).slice(0, 120) + (undef ? '  (undefined: ' +
+            undef.map(u => u.replace(/<[^>]+>/g, '')).join(' ') + ')' : '  (error)'));
+    }
+  }
   return {
     math: document.querySelectorAll('.math').length,
     mjx: document.querySelectorAll('mjx-container').length,
     untypeset: [...document.querySelectorAll('.math:not(:has(mjx-container))')].map(text),
-    errors: [...document.querySelectorAll('mjx-merror')].map(
-        e => (e.getAttribute('data-mjx-error') || '') + ' in ' + text(e.closest('.math') || e)),
+    errors: bad.concat([...document.querySelectorAll('mjx-merror')].map(
+        e => (e.getAttribute('data-mjx-error') || 'mjx-merror') + ' in ' + text(e.closest('.math') || e))),
   };
 }"""
 
@@ -203,20 +251,25 @@ def check_math(page):
         if state["untypeset"]:
             out.append("math left as raw TeX:\n" + "\n".join(f"  - {t}" for t in state["untypeset"]))
         if state["errors"]:
-            out.append("MathJax errors:\n" + "\n".join(f"  - {t}" for t in state["errors"]))
+            out.append("TeX that MathJax could not typeset:\n" + "\n".join(f"  - {t}" for t in state["errors"]))
     return out
 
 
-# The figure's state as a reader sees it; the image has to be decoded, not just set.
+# The figure's state as a reader sees it. The picture that the sliders swap is
+# img.rnnfig-frame (drawn over an optional still img.rnnfig-bg), or the figure's only
+# <img>; every image has to decode, not just be set.
 FIGURE_STATE = """async (input) => {
-  const fig = input.closest('.rnnfig'), img = fig.querySelector('img');
+  const fig = input.closest('.rnnfig'), imgs = [...fig.querySelectorAll('img')];
+  const img = fig.querySelector('img.rnnfig-frame') || imgs[0];
   const out = fig.querySelector('#' + CSS.escape(input.id.replace(/-s(\\d+)$/, '-o$1')))
-              || fig.querySelector('output[for="' + input.id + '"]');
-  let decoded = true;
-  try { await img.decode(); } catch (e) { decoded = false; }
+              || fig.querySelector('output[for="' + CSS.escape(input.id) + '"]');
+  const decodes = async i => { try { await i.decode(); } catch (e) { return false; }
+                               return i.naturalWidth > 0; };
+  const ok = await Promise.all(imgs.map(decodes));
   return {value: input.value, max: input.max, min: input.min, src: img.src, alt: img.alt,
           output: out ? out.textContent : null, valuetext: input.getAttribute('aria-valuetext'),
-          decoded: decoded && img.naturalWidth > 0, focused: document.activeElement === input};
+          undecoded: imgs.filter((i, n) => !ok[n]).map(i => i.className || 'img'),
+          focused: document.activeElement === input};
 }"""
 
 
@@ -227,8 +280,10 @@ def check_sliders(page):
     for f in range(figures.count()):
         fig = figures.nth(f)
         fig_id = fig.get_attribute("id") or f"#{f}"
-        if fig.locator("img").count() != 1:
-            out.append(f"{fig_id}: has {fig.locator('img').count()} <img>, expected 1")
+        n_img, n_frame = fig.locator("img").count(), fig.locator("img.rnnfig-frame").count()
+        if not (n_frame == 1 or (n_frame == 0 and n_img == 1)):
+            out.append(f"{fig_id}: has {n_img} <img> of which {n_frame} img.rnnfig-frame; "
+                       f"expected one image that the sliders change")
             continue
         inputs = fig.locator("input[type=range]")
         if inputs.count() == 0:
@@ -236,13 +291,12 @@ def check_sliders(page):
         for k in range(inputs.count()):
             rng = inputs.nth(k)
             name = f"{fig_id} slider {rng.get_attribute('id')}"
-            rng.scroll_into_view_if_needed()
             before = rng.evaluate(FIGURE_STATE)
             if before["output"] is None:
                 out.append(f"{name}: no matching <output>")
                 continue
-            if not before["decoded"]:
-                out.append(f"{name}: the initial image does not decode")
+            if before["undecoded"]:
+                out.append(f"{name}: images that do not decode: {before['undecoded']}")
             key = "Home" if before["value"] == before["max"] else "End"
             rng.focus()
             page.keyboard.press(key)
@@ -257,8 +311,8 @@ def check_sliders(page):
                 if after[field] == before[field]:
                     shown = "(same data URI)" if field == "src" else repr(after[field])
                     out.append(f"{where}: {field} did not change {shown}")
-            if not after["decoded"]:
-                out.append(f"{where}: the new image does not decode")
+            if after["undecoded"]:
+                out.append(f"{where}: images that do not decode: {after['undecoded']}")
             if after["valuetext"] != after["output"]:
                 out.append(f"{where}: aria-valuetext {after['valuetext']!r} "
                            f"!= output {after['output']!r}")
@@ -278,8 +332,9 @@ def open_page(browser, url, origin, viewport=VIEWPORT):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     watch = PageWatch(page, origin)
-    page.goto(url, wait_until="networkidle")
+    page.goto(url, wait_until="load")
     wait_for_mathjax(page)
+    watch.settle()                                        # incl. the fonts MathJax asked for
     return context, page, watch
 
 
@@ -296,7 +351,7 @@ def check_page(browser, origin, rel, screenshot_dir=None):
             if rel == FIRST_CHAPTER:
                 page.set_viewport_size(SMALL_VIEWPORT)
                 page.screenshot(path=str(screenshot_dir / f"{stem}-1024x768.png"), full_page=True)
-        page.wait_for_load_state("networkidle")          # let late requests be recorded
+        watch.settle()                                    # let late requests be recorded
         return watch.problems() + problems
     finally:
         context.close()
