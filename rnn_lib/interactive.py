@@ -52,6 +52,7 @@ from typing import Callable, NamedTuple, Sequence
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.transforms import Bbox
 from PIL import Image
 
 #: environment variable that the book build sets (see _ext/book_build.py)
@@ -190,7 +191,10 @@ class Explorer:
         self.fig.set_layout_engine("none")                 # ... and freezes the layout
         self._animated = [a for a in self.fig.findobj(lambda a: a.get_animated())
                           if a is not self.fig]
-        self._background = self.fig.canvas.copy_from_bbox(self.fig.bbox)
+        # The whole canvas in whole pixels: fig.bbox can be 459.99999 px high, and a
+        # region copied with it would leave the top row out.
+        w, h = self.fig.canvas.get_width_height()
+        self._background = self.fig.canvas.copy_from_bbox(Bbox.from_bounds(0, 0, w, h))
         self._background_pixels = self._pixels()           # what every frame shares
         self._widget = None
         self._frames = None

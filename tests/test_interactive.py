@@ -145,3 +145,14 @@ def test_frame_budget_is_enforced(monkeypatch):
     monkeypatch.setattr(interactive, "FRAME_BUDGET", 100)
     with pytest.raises(ValueError, match="over the 100-byte budget of one figure"):
         ex.static_html()
+
+
+@pytest.mark.parametrize("height", [4.1, 4.6])
+def test_whole_frame_is_restored_after_an_overlay(height):
+    """4.6 in x 100 dpi is 459.99999 px: the background must still cover every row."""
+    def make():
+        return Explorer(_toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")],
+                        figsize=(4, height))
+    ex = make()
+    ex.overlay(a=1)
+    assert ex.png(a=1) == make().png(a=1)

@@ -4,7 +4,8 @@
 frame of every one, and the benchmarks time them.
 """
 from .first_order import EXPLORERS as _FIRST_ORDER
+from .state_space import EXPLORERS as _STATE_SPACE
 
-ALL = {**_FIRST_ORDER}
+ALL = {**_FIRST_ORDER, **_STATE_SPACE}
 
 __all__ = ["ALL"]
