@@ -4,8 +4,9 @@
 frame of every one, and the benchmarks time them.
 """
 from .first_order import EXPLORERS as _FIRST_ORDER
+from .rnn_state import EXPLORERS as _RNN_STATE
 from .state_space import EXPLORERS as _STATE_SPACE
 
-ALL = {**_FIRST_ORDER, **_STATE_SPACE}
+ALL = {**_FIRST_ORDER, **_STATE_SPACE, **_RNN_STATE}
 
 __all__ = ["ALL"]

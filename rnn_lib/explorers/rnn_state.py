@@ -1,0 +1,618 @@
+"""The hidden state of an RNN: its dynamics, fixed points and memory (chapter 3).
+
+With the input switched off, the state update of the RNN,
+
+    x_t = sigma(W_xx x_{t-1} + W_xu u_t + b_x),
+
+is an autonomous first-order system x_t = F(x_{t-1}) = sigma(W_xx x_{t-1} + b_x),
+the vector version of chapter 1's tanh map. This module finds its fixed points
+and their stability, measures how long one input pulse stays in the state, and
+makes the chapter's slider figures:
+
+- ``hidden_state_explorer``: a heatmap of x_t for a fixed input while the
+  spectral radius of W_xx, the input gain, the bias and sigma change;
+- ``rnn_phase_explorer``: the phase portrait of a 2-unit RNN with
+  W_xx = s R(theta), its fixed points and orbits;
+
+and one static figure, ``plot_pulse_memory`` (memory of a pulse against the
+spectral radius). The maths: ``state_fixed_points`` (Newton's method from a grid,
+stability from the Jacobian ``state_jacobian``), ``pulse_response`` and
+``steps_to_forget``, ``rotation_scale`` and ``random_direction``.
+"""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._checks import as_float_array, as_int, as_positive_float, check_choice
+from ..activations import HIDDEN_ACTIVATIONS, hidden_activation
+from ..elman import forward, init_params
+from ..interactive import Explorer, Slider
+from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence
+
+C = OKABE_ITO
+
+
+def _sci(v: float) -> str:
+    """1e6 rather than 1e+06."""
+    return f"{v:.0e}".replace("e+0", "e").replace("e+", "e")
+
+
+def _grid(lo, hi, step):
+    """lo, lo + step, ..., hi, rounded so that 0 and round values are hit exactly."""
+    return np.round(np.arange(lo, hi + step / 2, step), 6) + 0.0   # + 0.0: no -0.0
+
+
+# ---------------------------------------------------------------------------------------
+# Library maths: W_xx = s R(theta), fixed points of x = sigma(W_xx x + b_x), memory
+# ---------------------------------------------------------------------------------------
+def rotation_scale(scale: float, theta: float) -> np.ndarray:
+    """W = s R(theta) = s [[cos theta, -sin theta], [sin theta, cos theta]].
+
+    Its eigenvalues are s e^{+-i theta}, so its spectral radius is |s|; ``theta``
+    is in radians.
+    """
+    scale = float(as_float_array(scale, "scale", ndim=(0,)))
+    theta = float(as_float_array(theta, "theta", ndim=(0,)))
+    c, s = np.cos(theta), np.sin(theta)
+    return scale * np.array([[c, -s], [s, c]])
+
+
+class StateFixedPoint(NamedTuple):
+    """A fixed point x* = sigma(W_xx x* + b_x) of the input-free RNN.
+
+    x : (n_x,) the point; eigvals : (n_x,) eigenvalues of the Jacobian
+    J = diag(sigma'(a*)) W_xx with a* = W_xx x* + b_x; radius : max |eigvals|;
+    stable : radius < 1 - 1e-6 (nearby states are pulled in).
+
+    When the radius is 1 (to within 1e-6) the linearisation cannot decide, and
+    ``kind`` says 'borderline' (chapter 1's |f'(x*)| = 1, e.g. at a bifurcation).
+    """
+
+    x: np.ndarray
+    eigvals: np.ndarray
+    radius: float
+    stable: bool
+
+    @property
+    def kind(self) -> str:
+        """'stable', 'saddle' (some directions in, some out), 'unstable' or 'borderline'."""
+        if abs(self.radius - 1.0) < 1e-6:
+            return "borderline"
+        if self.stable:
+            return "stable"
+        return "saddle" if np.min(np.abs(self.eigvals)) < 1.0 else "unstable"
+
+
+def _check_map(W_xx, b_x, activation):
+    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    W = as_float_array(W_xx, "W_xx", ndim=(2,))
+    if W.shape[0] != W.shape[1]:
+        raise ValueError(f"W_xx must be square (n_x, n_x), got shape {W.shape}")
+    b = as_float_array(b_x, "b_x", ndim=(1,))
+    if b.shape != (W.shape[0],):
+        raise ValueError(f"b_x must have shape ({W.shape[0]},) to match W_xx, got {b.shape}")
+    return W, b
+
+
+def state_jacobian(W_xx, b_x, x, activation: str = "tanh") -> np.ndarray:
+    """Jacobian of F(x) = sigma(W_xx x + b_x): J = diag(sigma'(a)) W_xx, a = W_xx x + b_x.
+
+    Parameters
+    ----------
+    W_xx : ndarray, shape (n_x, n_x)
+    b_x : ndarray, shape (n_x,)
+    x : ndarray, shape (n_x,)
+    activation : {'tanh', 'sigmoid', 'relu', 'identity'}
+
+    Returns
+    -------
+    ndarray, shape (n_x, n_x)
+    """
+    W, b = _check_map(W_xx, b_x, activation)
+    x = as_float_array(x, "x", ndim=(1,))
+    sigma, dsigma = hidden_activation(activation)
+    a = W @ x + b
+    return dsigma(a, sigma(a))[:, None] * W
+
+
+def state_fixed_points(W_xx, b_x, activation: str = "tanh", *, lim: float = 1.5,
+                       n_grid: int = 7, n_iter: int = 60, tol: float = 1e-9
+                       ) -> list[StateFixedPoint]:
+    """Fixed points x* = sigma(W_xx x* + b_x) of the input-free RNN, with their stability.
+
+    Newton's method on g(x) = sigma(W_xx x + b_x) - x, whose Jacobian is
+    diag(sigma'(a)) W_xx - I, runs from every point of a grid of ``n_grid`` points
+    per axis on [-lim, lim]^n_x (so keep n_x small: 2 for a phase portrait). Starts
+    whose residual |g| ends below ``tol`` are fixed points; duplicates are merged.
+    A fixed point is stable when the spectral radius of J = diag(sigma'(a*)) W_xx
+    is below 1, the vector form of chapter 1's |f'(x*)| < 1.
+
+    When a whole line or plane of points is fixed (e.g. sigma = identity with
+    W_xx = I and b_x = 0) every start is returned.
+
+    Parameters
+    ----------
+    W_xx : ndarray, shape (n_x, n_x)
+    b_x : ndarray, shape (n_x,)
+    activation : {'tanh', 'sigmoid', 'relu', 'identity'}
+    lim : float
+        Half-width of the box of starting points.
+    n_grid : int
+        Starting points per axis (>= 1).
+    n_iter : int
+        Newton iterations.
+    tol : float
+        Largest residual |sigma(W_xx x + b_x) - x| accepted.
+
+    Returns
+    -------
+    list of StateFixedPoint, sorted by their coordinates
+    """
+    W, b = _check_map(W_xx, b_x, activation)
+    lim = as_positive_float(lim, "lim")
+    n_grid = as_int(n_grid, "n_grid", minimum=1)
+    n_iter = as_int(n_iter, "n_iter", minimum=1)
+    tol = as_positive_float(tol, "tol")
+    n = W.shape[0]
+    sigma, dsigma = hidden_activation(activation)
+    axis = np.linspace(-lim, lim, n_grid) if n_grid > 1 else np.zeros(1)
+    X = np.stack(np.meshgrid(*[axis] * n, indexing="ij"), axis=-1).reshape(-1, n)  # (K, n)
+    eye = np.eye(n)
+    with np.errstate(over="ignore", invalid="ignore"):
+        for _ in range(n_iter):
+            A = X @ W.T + b                                   # (K, n) a = W x + b
+            S = sigma(A)
+            G = S - X                                          # (K, n) residual g(x)
+            J = dsigma(A, S)[:, :, None] * W[None] - eye       # (K, n, n) dg/dx
+            # Where J is singular, step by -G instead: x <- sigma(W x + b), one
+            # plain iteration of the map, which also moves towards stable points.
+            # Singular relative to its size: |det J| against the product of its
+            # row lengths (Hadamard's bound), so that a small but regular J (near
+            # a degenerate fixed point) still gets its Newton step.
+            rows = np.prod(np.linalg.norm(J, axis=2), axis=1)
+            bad = ~(np.abs(np.linalg.det(J)) > 1e-10 * rows)
+            J[bad] = -eye
+            step = np.linalg.solve(J, G[:, :, None])[:, :, 0]  # (K, n) Newton step
+            norm = np.linalg.norm(step, axis=1, keepdims=True)
+            X = X - step * np.minimum(1.0, lim / np.maximum(norm, 1e-300))  # damped
+            X[~np.all(np.isfinite(X), axis=1)] = np.nan
+            if not np.any(norm > 1e-14):                       # all converged (or lost)
+                break
+        A = X @ W.T + b
+        resid = np.linalg.norm(sigma(A) - X, axis=1)
+    roots = X[np.isfinite(resid) & (resid < tol)]
+    merged: list[np.ndarray] = []
+    for r in roots:                                 # merge starts that found one point
+        if not any(np.max(np.abs(r - m)) < 1e-5 * max(1.0, np.max(np.abs(m)))
+                   for m in merged):
+            merged.append(r)
+    merged.sort(key=lambda r: tuple(np.round(r, 9)))
+    out = []
+    for r in merged:
+        lam = np.linalg.eigvals(state_jacobian(W, b, r, activation))
+        rad = float(np.max(np.abs(lam)))
+        out.append(StateFixedPoint(r, lam, rad, rad < 1.0 - 1e-6))   # 1: borderline
+    return out
+
+
+def pulse_response(W_xx, w_u, T: int, activation: str = "tanh",
+                   amplitude: float = 1.0) -> np.ndarray:
+    """States after one input pulse u_0 = amplitude, then silence, from x_{-1} = 0.
+
+        x_0 = sigma(amplitude * w_u),   x_t = sigma(W_xx x_{t-1})  (t = 1..T-1)
+
+    (no bias, so that the state returns to 0 once the pulse is forgotten).
+
+    Parameters
+    ----------
+    W_xx : ndarray, shape (n_x, n_x)
+    w_u : ndarray, shape (n_x,)
+        The input weights W_xu of a one-dimensional input.
+    T : int
+        Number of steps.
+
+    Returns
+    -------
+    X : ndarray, shape (T, n_x)
+    """
+    W, w = _check_map(W_xx, w_u, activation)
+    T = as_int(T, "T", minimum=1)
+    n = W.shape[0]
+    U = np.zeros((T, 1))
+    U[0, 0] = float(amplitude)
+    params = (W, w[:, None], np.zeros((1, n)), np.zeros(n), np.zeros(1))
+    return forward(params, U, activation=activation).X
+
+
+def steps_to_forget(X, threshold: float = 0.01) -> int | None:
+    """First step t after which |x_s| < threshold |x_0| for every later s >= t.
+
+    This is how long a pulse at t = 0 stays visible in the state. For the linear
+    scalar system x_t = a x_{t-1} it is ceil(ln(threshold) / ln|a|), which is
+    log2(1/threshold) half-lives (chapter 2's half-life ln 2 / |ln |a||).
+
+    Parameters
+    ----------
+    X : ndarray, shape (T, n_x) or (T,)
+        States after the pulse; ``X[0]`` is the state right after it.
+    threshold : float
+        Fraction of |x_0| that counts as forgotten, in (0, 1).
+
+    Returns
+    -------
+    int or None
+        None if the state is still above the threshold at the last step (or if
+        it diverged).
+    """
+    X = as_float_array(X, "X", ndim=(1, 2), finite=False)
+    X = X.reshape(len(X), -1)
+    threshold = as_positive_float(threshold, "threshold")
+    if threshold >= 1.0:
+        raise ValueError(f"threshold must be below 1, got {threshold}")
+    norms = np.linalg.norm(X, axis=1)
+    if not norms.size or not np.isfinite(norms[0]) or norms[0] == 0.0:
+        raise ValueError("X[0] must be a finite, non-zero state (the state right after "
+                         "the pulse)")
+    with np.errstate(invalid="ignore"):
+        above = ~(norms < threshold * norms[0])          # nan counts as not forgotten
+    if above[-1]:
+        return None
+    return int(np.nonzero(above)[0][-1] + 1)
+
+
+def random_direction(n_x: int, seed: int = 0):
+    """A fixed random W_xx with spectral radius 1 and a fixed W_xu of one input.
+
+    Drawn once from ``np.random.default_rng(seed)`` with ``init_params``; scaling
+    them by rho and by an input gain gives the chapter's family of RNNs whose
+    only difference is the spectral radius rho(W_xx) = rho.
+
+    Returns
+    -------
+    W_xx : ndarray, shape (n_x, n_x)
+    w_u : ndarray, shape (n_x,)
+    """
+    p = init_params(n_x, 1, 1, np.random.default_rng(seed), spectral_radius=1.0)
+    return p.W_xx, p.W_xu[:, 0]
+
+
+# ---------------------------------------------------------------------------------------
+# The hidden state of a random RNN for a fixed input
+# ---------------------------------------------------------------------------------------
+def pulses_then_silence(T: int = 80) -> np.ndarray:
+    """The explorer's input, shape (T, 1): pulses +1, -1, +1 at t = 5, 15, 25, then 0."""
+    T = as_int(T, "T", minimum=30)
+    U = np.zeros((T, 1))
+    U[[5, 15, 25], 0] = [1.0, -1.0, 1.0]
+    return U
+
+
+def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
+                          shown=(0, 1, 2)) -> Explorer:
+    """Heatmap of the hidden state x_t (units x time) of a random RNN reading a fixed input.
+
+        x_t = sigma(rho W x_{t-1} + g w_u u_t + b 1),   rho(W) = 1
+
+    W and w_u are drawn once (``random_direction``); the sliders set the spectral
+    radius ``rho``, the input gain ``gain`` (g), the bias ``b`` shared by every unit
+    and ``sigma``. The input is three pulses and then silence, so the figure shows
+    both how the state answers the input and what it does on its own afterwards.
+    Below the heatmap: a few units' traces and the size of the state,
+    sqrt(mean_i x_{t,i}^2), on a log axis. The status line says whether the pulses
+    are forgotten (the state returns to where it goes without any input), stay, or
+    blow up.
+    """
+    W, w_u = random_direction(n_x, seed)
+    U = pulses_then_silence(T)
+    t = np.arange(T)
+    pulses = np.nonzero(U[:, 0])[0]
+    t_last = int(pulses[-1])                             # the last pulse
+    shown = list(shown)
+    vlim, ylim, top = 1.0, 2.0, DIVERGED
+
+    def setup(fig):
+        axs = fig.subplot_mosaic([["u", "u"], ["heat", "heat"], ["units", "rms"]],
+                                 height_ratios=[0.5, 2.0, 1.4])
+        ax_u, ax_h, ax_x, ax_r = axs["u"], axs["heat"], axs["units"], axs["rms"]
+        ax_u.axhline(0, color=C["black"], lw=0.8)
+        ax_u.vlines(pulses, 0, U[pulses, 0], color=C["blue"], lw=2)
+        ax_u.plot(pulses, U[pulses, 0], "o", color=C["blue"], ms=4)
+        ax_u.set_xlim(-0.5, T - 0.5)
+        ax_u.set_ylim(-1.6, 1.6)
+        ax_u.set_yticks([-1, 0, 1])
+        ax_u.set_ylabel("input $u_t$", fontsize=8)
+        ax_u.tick_params(labelbottom=False, labelsize=7)
+        ax_u.grid(alpha=0.3)
+        ax_u.set_title("$x_t = \\sigma(\\rho\\, W x_{t-1} + g\\, w_u u_t + b)$, "
+                       f"$n_x = {n_x}$ units, one fixed random $W$ with "
+                       "$\\rho(W) = 1$", fontsize=9)
+
+        # A mesh of n_x x T cells draws about 3x faster than an upsampled image.
+        # Diverged cells are masked and show the grey axes background.
+        mesh = ax_h.pcolormesh(np.arange(T + 1) - 0.5, np.arange(n_x + 1) - 0.5,
+                               np.zeros((n_x, T)), cmap=DIVERGING_CMAP, vmin=-vlim,
+                               vmax=vlim, animated=True)
+        ax_h.set_facecolor("0.55")
+        cb = fig.colorbar(mesh, ax=ax_h, extend="both", pad=0.01, aspect=15)
+        cb.set_label("$x_{t,i}$  (grey: diverged)", fontsize=8)
+        cb.ax.tick_params(labelsize=7)
+        ax_h.set_ylabel("state unit $i$", fontsize=9)
+        ax_h.set_xlabel("time step $t$", fontsize=9)
+        ax_h.tick_params(labelsize=7)
+        status = ax_h.set_title(" ", fontsize=9, loc="left")
+        status.set_animated(True)
+
+        styles = ["-", "--", ":"]
+        colors = [C["blue"], C["orange"], C["green"]]
+        traces = [ax_x.plot([], [], ls=styles[k % 3], color=colors[k % 3], lw=1.4,
+                            animated=True, label=f"unit {i}")[0]
+                  for k, i in enumerate(shown)]
+        ax_x.set_xlim(-0.5, T - 0.5)
+        ax_x.set_ylim(-ylim, ylim)
+        ax_x.axhspan(-1, 1, color=C["sky"], alpha=0.12, lw=0)
+        ax_x.set_xlabel("time step $t$", fontsize=9)
+        ax_x.set_ylabel("$x_{t,i}$ (a few units)", fontsize=8)
+        ax_x.tick_params(labelsize=7)
+        ax_x.grid(alpha=0.3)
+        ax_x.legend(fontsize=7, loc="upper right", ncols=3, handlelength=1.8,
+                    columnspacing=0.8, framealpha=0.9)
+
+        (rms,) = ax_r.plot([], [], color=C["vermillion"], lw=1.6, animated=True)
+        ax_r.set_yscale("log")
+        ax_r.set_xlim(-0.5, T - 0.5)
+        ax_r.set_ylim(1e-4, 30 * top)
+        ax_r.axhline(top, color=C["black"], ls=":", lw=1)
+        ax_r.text(1, top * 2, "diverged above", fontsize=7)
+        ax_r.set_xlabel("time step $t$", fontsize=9)
+        ax_r.set_ylabel("size $\\sqrt{\\mathrm{mean}_i\\, x_{t,i}^2}$", fontsize=8)
+        ax_r.tick_params(labelsize=7)
+        ax_r.grid(alpha=0.3)
+        note = ax_r.text(0.98, 0.05, "", transform=ax_r.transAxes, ha="right",
+                         va="bottom", fontsize=7.5, color=C["vermillion"], animated=True,
+                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+
+        def update(rho, gain, b, sigma):
+            b = float(b) + 0.0                                  # no "-0.00"
+            params = (rho * W, gain * w_u[:, None], np.zeros((1, n_x)),
+                      np.full(n_x, b), np.zeros(1))
+            X = forward(params, U, activation=sigma).X          # (T, n_x)
+            X0 = forward(params, 0 * U, activation=sigma).X     # same RNN, no input
+            t_bad = first_divergence(X, top)
+            shown_X = np.array(X)
+            if t_bad is not None:
+                shown_X[t_bad:] = np.nan
+            mesh.set_array(np.ma.masked_invalid(shown_X.T))
+            for line, i in zip(traces, shown):
+                line.set_data(t, shown_X[:, i])
+            with np.errstate(over="ignore", invalid="ignore"):
+                size = np.sqrt(np.mean(shown_X ** 2, axis=1))
+            rms.set_data(t, np.clip(size, 1e-4, None))
+            note.set_text("" if t_bad is None else f"|x_t| > {_sci(top)} from t = {t_bad}")
+            if t_bad is not None:
+                text = f"diverges: |x_t| > {_sci(top)} from t = {t_bad}"
+            else:
+                # What is left of the pulses: the gap to the same RNN without input.
+                with np.errstate(over="ignore", invalid="ignore"):
+                    gap = np.linalg.norm(X - X0, axis=1)
+                late = gap[t_last:]
+                left = ~(late < 0.01 * max(float(np.max(gap)), 1e-300))
+                size = np.linalg.norm(X, axis=1)
+                if not np.any(gap > 0):
+                    text = "g = 0: the input never reaches the state"
+                elif not left[-1]:
+                    k = int(np.nonzero(left)[0][-1]) + 1 if np.any(left) else 0
+                    text = f"forgotten {k} steps after the last pulse"
+                elif size[-1] > 2 * np.max(size[:t_last + 2]):
+                    text = "amplified: the state keeps growing"
+                elif np.max(np.abs(X[-1] - X[-2])) < 1e-3:
+                    text = "kept: the state settles at a new fixed point"
+                else:
+                    text = "kept: the state keeps moving on its own"
+                if sigma == "tanh":
+                    # share of units pinned near +-1, at the pulses or at the end
+                    sat = max(float(np.mean(np.abs(X[pulses]) > 0.95)),
+                              float(np.mean(np.abs(X[-1]) > 0.95)))
+                    if sat > 0.05:
+                        text += f"; {100 * sat:.0f}% of units saturated"
+            status.set_text(text)
+        return update
+
+    return Explorer(setup, [
+        Slider("rho", _grid(0.1, 2.0, 0.05), 0.9, "ρ(W_xx)",
+               static_values=_grid(0.3, 1.5, 0.1)),
+        Slider("gain", _grid(0.0, 4.0, 0.25), 1.0, "input gain g", "{:.2f}"),
+        Slider("b", _grid(-1.0, 1.0, 0.1), 0.0, "bias b", "{:+.1f}"),
+        Slider("sigma", ["tanh", "relu", "identity"], "tanh", "σ", "{}"),
+    ], static=["rho", "sigma"], title="Hidden state x_t of a random RNN (n_x = 24)",
+        figsize=(6.4, 4.7), colors=0)
+
+
+# ---------------------------------------------------------------------------------------
+# A 2-unit RNN: phase portrait, fixed points, orbits
+# ---------------------------------------------------------------------------------------
+def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Explorer:
+    """Phase portrait of the 2-unit RNN x_t = sigma(s R(theta) x_{t-1} + b 1) without input.
+
+    Arrows show one step's displacement F(x) - x on a grid (true length, capped
+    so that long arrows do not cover their neighbours); fixed points are marked
+    by stability (filled circle: stable; hollow triangle: saddle; hollow square:
+    unstable; hollow black circle: borderline, rho(J) = 1); eight orbits start on
+    two circles. Sliders: ``theta`` in degrees, ``scale`` s, bias ``b`` (the same
+    for both units) and ``sigma`` (tanh, or identity for chapter 1's linear system
+    x_t = A x_{t-1} with A = s R(theta)).
+    """
+    g = np.linspace(-lim + 0.1, lim - 0.1, n_arrows)
+    GX, GY = np.meshgrid(g, g)
+    grid_pts = np.c_[GX.ravel(), GY.ravel()]                    # (K, 2)
+    angles = np.linspace(0, 2 * np.pi, 8, endpoint=False) + np.pi / 8
+    starts = 1.3 * np.c_[np.cos(angles), np.sin(angles)]
+    starts[::2] *= 0.35                                        # inner and outer starts
+
+    def setup(fig):
+        ax = fig.subplots()
+        quiv = ax.quiver(grid_pts[:, 0], grid_pts[:, 1], np.zeros(len(grid_pts)),
+                         np.zeros(len(grid_pts)), color=C["sky"], angles="xy",
+                         scale_units="xy", scale=1, width=0.004, animated=True)
+        # all orbits in one line, separated by NaN: one artist to draw per frame;
+        # the faint line joins consecutive states, the dots are the states
+        (links,) = ax.plot([], [], "-", lw=0.6, alpha=0.45, color=C["blue"],
+                           animated=True)
+        (orbits,) = ax.plot([], [], "o", ms=2, color=C["blue"], animated=True)
+        ax.plot(starts[:, 0], starts[:, 1], "D", color=C["orange"], ms=4,
+                label="starts $x_0$")
+        (stable,) = ax.plot([], [], "o", color=C["green"], ms=9, mec=C["black"],
+                            animated=True, label="stable fixed point")
+        (saddle,) = ax.plot([], [], "^", mfc="white", mec=C["purple"], mew=2, ms=8,
+                            animated=True, label="saddle")
+        (unstable,) = ax.plot([], [], "s", mfc="white", mec=C["vermillion"], mew=2, ms=8,
+                              animated=True, label="unstable fixed point")
+        (border,) = ax.plot([], [], "o", mfc="white", mec=C["black"], mew=1.5, ms=8,
+                            animated=True, label="borderline, $\\rho(J) = 1$")
+        ax.plot([], [], "o-", ms=2, lw=0.6, color=C["blue"], label="orbits $x_0, x_1, \\dots$")
+        ax.plot([], [], "-", lw=2, color=C["sky"], label="arrows: one step $F(x) - x$")
+        ax.set_xlim(-lim, lim)
+        ax.set_ylim(-lim, lim)
+        ax.set_aspect("equal")
+        ax.set_xlabel("state unit $x_{t,1}$")
+        ax.set_ylabel("state unit $x_{t,2}$")
+        ax.grid(alpha=0.3)
+        fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False,
+                   columnspacing=1.0)
+        note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8,
+                       color=C["vermillion"], animated=True,
+                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+        fig.suptitle("Two units, no input: $x_t = \\sigma(s\\,R(\\theta)\\,x_{t-1} + b)$",
+                     fontsize=10)
+        title = ax.set_title(" ", fontsize=9)
+        title.set_animated(True)
+        cap = 0.6 * (g[1] - g[0]) * 1.6
+
+        def update(theta, scale, b, sigma):
+            W = rotation_scale(scale, np.deg2rad(theta))
+            bx = np.full(2, float(b))
+            act, _ = hidden_activation(sigma)
+            with np.errstate(over="ignore", invalid="ignore"):
+                D = act(grid_pts @ W.T + bx) - grid_pts                  # (K, 2)
+            n = np.linalg.norm(D, axis=1, keepdims=True)
+            D = np.where(n > cap, D * cap / np.maximum(n, 1e-300), D)   # cap long arrows
+            quiv.set_UVC(D[:, 0], D[:, 1])
+            X = np.full((T + 2, len(starts), 2), np.nan)     # (T + 1 steps + gap, K, 2)
+            X[0] = starts
+            with np.errstate(over="ignore", invalid="ignore"):
+                for k in range(1, T + 1):                    # all orbits at once
+                    X[k] = act(X[k - 1] @ W.T + bx)
+            bad = ~np.all(np.isfinite(X[:T + 1]) & (np.abs(np.nan_to_num(X[:T + 1]))
+                                                   <= DIVERGED), axis=2)   # (T + 1, K)
+            diverged = [int(np.argmax(bad[:, j])) for j in range(len(starts))
+                        if bad[:, j].any()]
+            X[:T + 1][np.cumsum(bad, axis=0) > 0] = np.nan
+            path = X.transpose(1, 0, 2).reshape(-1, 2)         # orbit after orbit
+            orbits.set_data(path[:, 0], path[:, 1])
+            links.set_data(path[:, 0], path[:, 1])
+            fps = state_fixed_points(W, bx, sigma, lim=lim, n_grid=5, n_iter=32)
+            if len(fps) > 9:
+                # a whole line or plane of fixed points (identity map): mark none
+                fps, many = [], True
+            else:
+                many = False
+            for artist, kind in ((stable, "stable"), (saddle, "saddle"),
+                                 (unstable, "unstable"), (border, "borderline")):
+                pts = np.array([p.x for p in fps if p.kind == kind]).reshape(-1, 2)
+                artist.set_data(pts[:, 0], pts[:, 1])
+            counts = {k: sum(p.kind == k for p in fps)
+                      for k in ("stable", "saddle", "unstable", "borderline")}
+            parts = [f"{v} {k}" + ("s" if k == "saddle" and v > 1 else "")
+                     for k, v in counts.items() if v]
+            # short: every character of animated text costs time on each frame
+            desc = ("every point is a fixed point" if many else
+                    f"fixed point{'s' if len(fps) > 1 else ''}: " + ", ".join(parts)
+                    if fps else "no fixed point in view")
+            title.set_text(desc)
+            note.set_text(f"orbits diverge (|x| > {_sci(DIVERGED)}) from t = {min(diverged)}"
+                          if diverged else "")
+        return update
+
+    return Explorer(setup, [
+        Slider("theta", _grid(0, 180, 5), 0.0, "θ", "{:.0f}°",
+               static_values=[0, 5, 10, 20, 30, 45, 60, 90]),
+        Slider("scale", _grid(0.2, 2.5, 0.05), 1.5, "scale s",
+               static_values=[0.6, 0.9, 1.2, 1.5, 2.0]),
+        Slider("b", _grid(-1.0, 1.0, 0.05), 0.0, "bias b", "{:+.2f}"),
+        Slider("sigma", ["tanh", "identity"], "tanh", "σ", "{}"),
+    ], static=["theta", "scale"],
+        title="Phase portrait of x_t = σ(s R(θ) x_{t-1} + b)", figsize=(5.0, 5.2),
+        colors=16)
+
+
+# ---------------------------------------------------------------------------------------
+# Memory of one pulse (static figure)
+# ---------------------------------------------------------------------------------------
+def plot_pulse_memory(radii=(0.5, 0.8, 0.9, 0.95, 0.99), n_x: int = 24, T: int = 120,
+                      seed: int = 0, activation: str = "tanh", threshold: float = 0.01,
+                      fig=None):
+    """How long one pulse u_0 = 1 stays in the state, against the spectral radius.
+
+    Left: |x_t| / |x_0| after the pulse for several radii (log axis) with the
+    reference rho^t dotted. Right: steps until |x_t| stays below ``threshold``
+    |x_0|, measured, against ln(threshold) / ln(rho) (chapter 2's half-life
+    ln 2 / |ln rho| times log2(1/threshold)).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    W, w_u = random_direction(n_x, seed)
+    if fig is None:
+        fig = plt.figure(figsize=(8.0, 3.5), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[1.15, 1])
+    t = np.arange(T)
+    styles = ["-", "--", "-.", ":", "-"]
+    colors = [C["blue"], C["orange"], C["green"], C["vermillion"], C["purple"]]
+    for k, r in enumerate(radii):
+        X = pulse_response(r * W, w_u, T, activation)
+        n = np.linalg.norm(X, axis=1) / np.linalg.norm(X[0])
+        ax.plot(t, n, color=colors[k % 5], ls=styles[k % 5], lw=1.6,
+                label=f"ρ = {r:g}")
+        ax.plot(t, float(r) ** t, color=colors[k % 5], ls=":", lw=0.8, alpha=0.8)
+    ax.axhline(threshold, color=C["black"], lw=0.8)
+    ax.text(T - 1, threshold * 1.3, f"{threshold:.0%} of $|x_0|$", ha="right", fontsize=8)
+    ax.set_yscale("log")
+    ax.set_ylim(1e-4, 3)
+    ax.set_xlim(0, T - 1)
+    ax.set_xlabel("time step $t$ after the pulse")
+    ax.set_ylabel("$|x_t| \\,/\\, |x_0|$")
+    ax.set_title("State after one pulse (thin dotted: $\\rho^t$)", fontsize=10)
+    ax.grid(alpha=0.3)
+    ax.legend(fontsize=8, loc="lower left")
+
+    rhos = np.round(np.arange(0.30, 0.991, 0.01), 2)
+    measured = []
+    for r in rhos:
+        long_T = int(3 * np.log(threshold) / np.log(r)) + 50     # ample for rho < 1
+        X = pulse_response(r * W, w_u, long_T, activation)
+        s = steps_to_forget(X, threshold)
+        measured.append(np.nan if s is None else s)
+    fine = np.linspace(0.3, 0.99, 300)
+    ax2.plot(fine, np.log(threshold) / np.log(fine), color=C["black"], lw=1.5,
+             label=f"$\\ln({threshold:g})/\\ln\\rho$ = "
+             f"{np.log2(1 / threshold):.1f} half-lives")
+    ax2.plot(rhos, measured, "o", ms=3, color=C["vermillion"],
+             label=f"measured ({activation} RNN, $n_x = {n_x}$)")
+    ax2.set_yscale("log")
+    ax2.set_xlabel("spectral radius $\\rho(W_{xx})$")
+    ax2.set_ylabel(f"steps until below {threshold:.0%}")
+    ax2.set_title("How long the pulse is remembered", fontsize=10)
+    ax2.grid(alpha=0.3, which="both")
+    ax2.legend(fontsize=8, loc="upper left")
+    return fig
+
+
+#: every slider figure of this module, for the frame-sweep tests and benchmarks
+EXPLORERS = {
+    "hidden_state": hidden_state_explorer,
+    "rnn_phase": rnn_phase_explorer,
+}
