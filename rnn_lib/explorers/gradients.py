@@ -1,0 +1,457 @@
+"""Figures of chapter 4: how gradients flow back through time, explode and are tamed.
+
+Slider figures: the gradient reaching earlier states with its two bounds
+(``gradient_flow_explorer``); transient growth of a non-normal matrix
+(``non_normal_explorer``); gradient descent on the one-unit model's cliff with and
+without clipping (``cliff_explorer``); what truncated BPTT cuts (``truncation_explorer``).
+Static figures: a slice through the cliff and the success of training against the lag.
+"""
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.transforms import offset_copy
+
+from .. import gradient_flow as gf
+from ..bptt import loss_and_gradients
+from ..elman import Params
+from ..interactive import Explorer, Slider
+from ..plotting import OKABE_ITO, axes
+
+C = OKABE_ITO
+
+
+def _grid(lo, hi, step):
+    """lo, lo + step, ..., hi, rounded so that round values are hit exactly."""
+    return np.round(np.arange(lo, hi + step / 2, step), 6)
+
+
+def _in_range(y, lo, hi):
+    """Copy of y with values outside [lo, hi] (or non-finite) replaced by NaN."""
+    y = np.array(y, dtype=float)
+    with np.errstate(invalid="ignore"):
+        y[~np.isfinite(y) | (y < lo) | (y > hi)] = np.nan
+    return y
+
+
+class _Readout:
+    """A line of text above an Axes whose words are drawn once and whose numbers change.
+
+    ``parts`` alternates fixed strings and value slots: an int n reserves the width
+    of n digits for a value. Only the values are animated, so a redraw renders a
+    few glyphs instead of a whole sentence (text is the slowest thing to draw).
+    """
+
+    def __init__(self, ax, parts, y: float, *, fontsize: float = 9, x: float = 0.0):
+        fig = ax.figure
+        renderer = fig.canvas.get_renderer()
+        dx, self.values = 0.0, []
+        for part in parts:
+            trans = offset_copy(ax.transAxes, fig=fig, x=dx, y=0.0, units="points")
+            if isinstance(part, str):
+                t = ax.text(x, y, part, transform=trans, fontsize=fontsize, va="bottom")
+                t.set_in_layout(False)
+                width = t.get_window_extent(renderer).width
+            else:
+                t = ax.text(x, y, "", transform=trans, fontsize=fontsize, va="bottom",
+                            animated=True, fontweight="bold")
+                t.set_in_layout(False)
+                self.values.append(t)
+                probe = ax.text(0, 0, "8" * part, fontsize=fontsize, fontweight="bold")
+                width = probe.get_window_extent(renderer).width
+                probe.remove()
+            dx += width * 72.0 / fig.dpi
+
+    def set(self, *texts):
+        for t, text in zip(self.values, texts):
+            t.set_text(text)
+
+
+# ---------------------------------------------------------------------------------------
+def flow_params(scale: float, gain: float, *, n_x: int = 16, n_u: int = 4, seed: int = 0):
+    """The RNN of the gradient-flow figure: W_xx = scale * W0 with rho(W0) = 1.
+
+    W0 has entries N(0, 1/n_x) rescaled to spectral radius 1, so ``scale`` is the
+    spectral radius of W_xx; ``gain`` multiplies the input weights (larger inputs
+    push tanh and sigmoid into saturation). Returns (params, U) with U (50, n_u).
+    """
+    rng = np.random.default_rng(seed)
+    W0 = rng.standard_normal((n_x, n_x)) / np.sqrt(n_x)
+    W0 /= np.max(np.abs(np.linalg.eigvals(W0)))
+    W_xu = rng.standard_normal((n_x, n_u)) / np.sqrt(n_u)
+    W_yx = rng.standard_normal((1, n_x)) / np.sqrt(n_x)
+    U = rng.standard_normal((50, n_u))
+    return Params(scale * W0, gain * W_xu, W_yx, np.zeros(n_x), np.zeros(1)), U
+
+
+def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> Explorer:
+    """||d l_t/d x_k|| against t - k for a loss at the last step, with both bounds.
+
+    Sliders: ``scale`` (the spectral radius of W_xx), ``sigma`` (tanh, sigmoid,
+    identity) and ``gain`` (input weights). Static face: scale x sigma, gain held.
+    """
+    base = {}
+
+    def setup(fig):
+        ax = fig.subplots()
+        n = np.arange(T)
+        ax.axhline(1.0, color=C["black"], lw=0.8, ls=":")
+        (meas,) = ax.plot([], [], "o-", color=C["blue"], ms=3, lw=1.5, animated=True,
+                          label=r"measured $\|\partial \ell_t/\partial x_k\|$")
+        (prod,) = ax.plot([], [], "-.", color=C["orange"], lw=2, animated=True,
+                          label=r"$\prod_j \|J_j\|$ along the run")
+        (power,) = ax.plot([], [], "--", color=C["vermillion"], lw=2, animated=True,
+                           label=r"$(\gamma\,\sigma_{\max}(W_{xx}))^{t-k}$")
+        ax.set_yscale("log")
+        ax.set_xlim(-0.5, T - 0.5)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("steps back from the loss, $t - k$ (loss at the last step $t = T-1$)")
+        ax.set_ylabel(r"$\|\partial \ell_t / \partial x_k\|$  (1 at $k = t$)")
+        ax.grid(alpha=0.3, which="major")
+        fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+        ax.set_title(" \n ", fontsize=9)                 # room for the two lines below
+        top = _Readout(ax, ["σ = ", 6, "   ρ(W_xx) = ", 4, "   σ_max(W_xx) = ", 4,
+                            "   γ·σ_max = ", 4], 1.09)
+        bottom = _Readout(ax, [f"after {T - 1} steps back: ×", 5, "   (×", 4, " per step)"],
+                          1.02)
+        note = ax.text(0.02, 0.04, "", transform=ax.transAxes, fontsize=8.5,
+                       color=C["vermillion"], animated=True,
+                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+
+        def update(scale, sigma, gain):
+            key = (scale, gain)
+            if key not in base:
+                base[key] = flow_params(scale, gain)
+            params, U = base[key]
+            f = gf.gradient_flow(params, U[:T], activation=sigma)
+            meas.set_data(n, _in_range(f.grad_norm, lo, hi))
+            prod.set_data(n, _in_range(f.product_bound, lo, hi))
+            power.set_data(n, _in_range(f.power_bound, lo, hi))
+            eta = f.gamma * f.sigma_max
+            last = f.grad_norm[-1]
+            rate = float(np.exp(np.log(last) / (T - 1))) if 0 < last < np.inf else last
+            top.set(sigma, f"{f.rho:.2f}", f"{f.sigma_max:.2f}", f"{eta:.2f}")
+            bottom.set(f"{last:.0e}", f"{rate:.2f}")
+            msgs = []
+            bad_hi = np.nonzero(~(f.grad_norm <= hi))[0]
+            bad_lo = np.nonzero(f.grad_norm < lo)[0]
+            if bad_hi.size:
+                msgs.append(f"> {hi:.0e} from t-k = {bad_hi[0]}")
+            if bad_lo.size:
+                msgs.append(f"< {lo:.0e} from t-k = {bad_lo[0]}")
+            big = np.nonzero(~(np.abs(f.X) <= 1e6).all(axis=1))[0]
+            if big.size:
+                msgs.append(f"state |x_t| > 1e6 from t = {big[0]}")
+            note.set_text("\n".join(msgs))
+            note.set_visible(bool(msgs))
+        return update
+
+    scales = np.concatenate([_grid(0.1, 3.0, 0.1), _grid(3.5, 6.0, 0.5)])
+    return Explorer(setup, [
+        Slider("scale", scales, 1.0, "ρ(W_xx)",
+               static_values=[0.5, 0.8, 0.9, 1.0, 1.1, 1.3, 1.6, 2.0, 3.0, 5.0]),
+        Slider("sigma", ["tanh", "sigmoid", "identity"], "tanh", "σ", "{}"),
+        Slider("gain", _grid(0.0, 3.0, 0.25), 0.5, "input gain"),
+    ], static=["scale", "sigma"], title="Gradient reaching earlier states, with its bounds",
+        figsize=(6.5, 4.25))
+
+
+# ---------------------------------------------------------------------------------------
+def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explorer:
+    """||W^k|| for W = [[lam, c], [0, lam]]: eigenvalues lam, lam, yet transient growth.
+
+    Sliders: ``lam`` (both eigenvalues, so rho(W) = |lam|) and ``c`` (the coupling
+    that makes W non-normal; c = 0 gives lam * I). Drawn with the normal matrix of
+    the same eigenvalues (lam^k) and the bound sigma_max(W)^k.
+    """
+    k = np.arange(K + 1)
+
+    def setup(fig):
+        ax = fig.subplots()
+        ax.axhline(1.0, color=C["black"], lw=0.8, ls=":")
+        (nn,) = ax.plot([], [], "o-", color=C["blue"], ms=3, lw=1.5, animated=True,
+                        label=r"$\|W^k\|$, $W = [[\lambda, c], [0, \lambda]]$")
+        (normal,) = ax.plot([], [], "s--", color=C["green"], ms=2.5, lw=1.2, animated=True,
+                            label=r"$\lambda^k$ (normal matrix $\lambda I$, same eigenvalues)")
+        (bound,) = ax.plot([], [], ":", color=C["vermillion"], lw=2, animated=True,
+                           label=r"bound $\sigma_{\max}(W)^k$")
+        ax.set_yscale("log")
+        ax.set_xlim(-0.5, K + 0.5)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("number of steps $k$")
+        ax.set_ylabel(r"$\|W^k\|_2$ (largest stretch after $k$ steps)")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
+        ax.set_title(" ", fontsize=9)                     # room for the line below
+        info = _Readout(ax, ["ρ(W) = ", 4, "  σ_max(W) = ", 4, "  largest ‖W^k‖ = ", 4,
+                             " at k = ", 2, ";  > 1 until k = ", 3], 1.02)
+
+        def update(lam, c):
+            W = np.array([[lam, c], [0.0, lam]])
+            p = gf.power_norms(W, K)
+            smax = gf.largest_singular_value(W)
+            nn.set_data(k, _in_range(p, lo, hi))
+            normal.set_data(k, _in_range(np.abs(lam) ** k, lo, hi))
+            bound.set_data(k, _in_range(gf.power_bound(smax, k), lo, hi))
+            peak = int(np.argmax(p))
+            above = np.nonzero(p > 1.0)[0]
+            last = "–" if not above.size else f"{above[-1]}+" if above[-1] == K else f"{above[-1]}"
+            info.set(f"{abs(lam):.2f}", f"{smax:.2f}", f"{p[peak]:.3g}", f"{peak}", last)
+        return update
+
+    return Explorer(setup, [
+        Slider("lam", _grid(0.3, 1.05, 0.05), 0.9, "λ",
+               static_values=[0.5, 0.7, 0.8, 0.9, 0.95, 1.0]),
+        Slider("c", _grid(0.0, 4.0, 0.25), 2.0, "c", static_values=[0.0, 0.5, 1.0, 2.0, 4.0]),
+    ], title="Powers of a non-normal 2x2 matrix", figsize=(6.5, 4.25), colors=32)
+
+
+# ---------------------------------------------------------------------------------------
+#: the cliff figure's view and start
+CLIFF_W, CLIFF_B, CLIFF_START = (2.0, 9.0), (-5.0, 0.0), (5.5, -3.0)
+
+
+def cliff_surface(n: int = 241, **model):
+    """log10 of the one-unit loss on an n x n grid over the cliff figure's view."""
+    w = np.linspace(*CLIFF_W, n)
+    b = np.linspace(*CLIFF_B, n)
+    Wg, Bg = np.meshgrid(w, b)
+    return w, b, np.log10(gf.one_unit_loss(Wg, Bg, **model).loss + 1e-6)
+
+
+def cliff_explorer(steps: int = 100) -> Explorer:
+    """Gradient descent on the one-unit model's loss with and without norm clipping.
+
+    Left: log loss over (w, b) with the two paths from the same start; right: the
+    loss along each path. Sliders: learning rate and clipping threshold.
+    """
+    w, b, logL = cliff_surface()
+
+    def setup(fig):
+        ax, axl = fig.subplots(1, 2, width_ratios=[1.25, 1])
+        # Filled contours: a few grey levels survive the static face's colour
+        # reduction without banding, and the wall shows as a crowding of levels.
+        im = ax.contourf(w, b, logL, levels=np.arange(-3.0, 2.51, 0.5), cmap="Greys_r",
+                         extend="both")
+        fig.colorbar(im, ax=ax, label=r"$\log_{10} L(w, b)$", shrink=0.9)
+        ax.plot(*CLIFF_START, "*", color=C["yellow"], mec=C["black"], ms=13, zorder=5)
+        (raw,) = ax.plot([], [], "o-", color=C["vermillion"], ms=2.5, lw=1.2, animated=True,
+                         label="no clipping")
+        (clp,) = ax.plot([], [], "s--", color=C["sky"], ms=2.5, lw=1.2, animated=True,
+                         label="norm clipping at c")
+        ax.set_xlim(*CLIFF_W)
+        ax.set_ylim(*CLIFF_B)
+        ax.set_xlabel("recurrent weight $w$")
+        ax.set_ylabel("bias $b$")
+        fig.suptitle(r"loss $L = \frac{1}{2}(x_{50} - 0.7)^2$ of $x_t = w\,\sigma(x_{t-1}) + b$"
+                     r" from $x_0 = 0.5$", fontsize=9)
+        ax.set_title(" \n ", fontsize=9)                 # room for the two lines below
+        s = np.arange(steps + 1)
+        (lraw,) = axl.plot([], [], "o-", color=C["vermillion"], ms=2, lw=1, animated=True)
+        (lclp,) = axl.plot([], [], "s--", color=C["sky"], ms=2, lw=1, animated=True)
+        axl.set_yscale("log")
+        axl.set_xlim(-1, steps + 1)
+        axl.set_ylim(1e-6, 1e7)
+        axl.set_xlabel("gradient-descent step")
+        axl.set_ylabel("loss $L$")
+        axl.grid(alpha=0.3)
+        fig.legend(handles=[raw, clp], loc="outside lower center", ncols=2, fontsize=8,
+                   frameon=False)
+        plain = _Readout(ax, ["no clipping: largest step ", 3, " at step ", 2, " (|g| = ", 7,
+                              "); final L = ", 6], 1.09)
+        thrown = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top",
+                         fontsize=8.5, color=C["vermillion"], animated=True,
+                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
+        clipped = _Readout(ax, ["clipped at c: largest step ", 3, " (at most lr·c); final L = ",
+                                6], 1.02)
+        paths = {}
+
+        def path(lr, c):
+            if (lr, c) not in paths:                   # a path is revisited often
+                paths[lr, c] = gf.one_unit_descent(*CLIFF_START, lr=lr, steps=steps, clip=c)
+            return paths[lr, c]
+
+        def update(lr, c):
+            p, q = path(lr, None), path(lr, c)
+            raw.set_data(p.theta[:, 0], p.theta[:, 1])
+            clp.set_data(q.theta[:, 0], q.theta[:, 1])
+            lraw.set_data(s[:len(p.loss)], np.clip(p.loss, 1e-6, None))
+            lclp.set_data(s[:len(q.loss)], np.clip(q.loss, 1e-6, None))
+            jp = np.linalg.norm(np.diff(p.theta, axis=0), axis=1)
+            jq = np.linalg.norm(np.diff(q.theta, axis=0), axis=1)
+            i = int(np.argmax(jp))
+            w1, b1 = p.theta[i + 1]
+            off = not (CLIFF_W[0] <= w1 <= CLIFF_W[1] and CLIFF_B[0] <= b1 <= CLIFF_B[1])
+            plain.set(f"{jp[i]:.2g}", f"{i}", f"{p.grad_norm[i]:.2g}", f"{p.loss[-1]:.2g}")
+            thrown.set_text(f"step {i} threw it off the map" if off else "")
+            thrown.set_visible(off)
+            clipped.set(f"{jq.max():.2g}", f"{q.loss[-1]:.2g}")
+        return update
+
+    return Explorer(setup, [
+        Slider("lr", _grid(0.01, 0.05, 0.005), 0.03, "learning rate", "{:.3f}",
+               static_values=[0.01, 0.02, 0.03, 0.04, 0.05]),
+        Slider("c", [0.3, 1.0, 3.0, 10.0], 10.0, "clip c", "{:g}"),
+    ], title="Gradient descent on the cliff, with and without clipping",
+        figsize=(7.5, 3.75), colors=48)
+
+
+def plot_cliff_slice(w: float = 6.0, b_range=(-4.0, -1.0), ax=None, **model):
+    """Loss and |dL/db| along the line w = const through the wall (log scale for |dL/db|).
+
+    The grid is refined around the wall (points at 10^-1 ... 10^-13 from it) so that
+    the spike of the gradient, far narrower than any uniform grid, shows.
+    """
+    ax = axes(ax, figsize=(6.6, 3.4))
+    b = np.linspace(*b_range, 1201)
+    b_wall = gf.one_unit_wall(w, *b_range, **model)
+    d = 10.0 ** -np.arange(1, 14)
+    b = np.unique(np.concatenate([b, b_wall - d, b_wall + d, [b_wall]]))
+    r = gf.one_unit_loss(w, b, **model)
+    ax.plot(b, r.loss, color=C["blue"], lw=1.5, label="loss $L$ (left axis)")
+    ax.set_xlabel(f"bias $b$ (with $w = {w:g}$)")
+    ax.set_ylabel("loss $L$", color=C["blue"])
+    ax.grid(alpha=0.3)
+    ax2 = ax.twinx()
+    ax2.plot(b, np.abs(r.db), "--", color=C["vermillion"], lw=1.2,
+             label=r"$|\partial L/\partial b|$ (right axis, log)")
+    ax2.set_yscale("log")
+    # Fixed limits: the gradient passes through 0 at the loss's minimum, and an
+    # automatic log axis would then span hundreds of decades.
+    ax2.set_ylim(1e-2, 10 * float(np.nanmax(np.abs(r.db))))
+    ax2.set_ylabel(r"$|\partial L / \partial b|$", color=C["vermillion"])
+    ax.axvline(b_wall, color=C["black"], ls=":", lw=1)
+    lines = ax.get_lines()[:1] + ax2.get_lines()
+    ax.legend(lines, [ln.get_label() for ln in lines], loc="upper left", fontsize=8)
+    ax.set_title(f"A slice through the wall at w = {w:g}: the loss jumps at "
+                 f"b = {b_wall:.4f}", fontsize=10)
+    return ax
+
+
+# ---------------------------------------------------------------------------------------
+def truncation_problem(radius: float, *, T: int = 40, n_x: int = 16, n_u: int = 3,
+                       seed: int = 3, input_scale: float = 0.1):
+    """A random RNN with rho(W_xx) = radius, inputs, and random targets at every step.
+
+    The input weights are small (``input_scale``), so that tanh works near its
+    linear range and rho decides how far gradients reach.
+    """
+    from ..elman import init_params
+    rng = np.random.default_rng(seed)
+    params = init_params(n_x, n_u, 1, rng, spectral_radius=radius, input_scale=input_scale)
+    rng2 = np.random.default_rng(seed + 1)
+    U = rng2.standard_normal((T, n_u))
+    target = rng2.standard_normal((T, 1))
+    return params, U, target
+
+
+def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explorer:
+    """What truncated BPTT keeps and what it cuts, for a loss at every step.
+
+    Left: ||delta_t|| exact and truncated to window k, and the part that is cut;
+    right: the relative error of the whole parameter gradient against k.
+    Sliders: window k and the spectral radius of W_xx.
+    """
+    ks = np.arange(T + 1)
+    radii = [0.5, 0.7, 0.9, 1.1, 1.3]
+    problems = {r: truncation_problem(r, T=T) for r in radii}
+    errors = {r: gf.truncation_errors(*problems[r], ks) for r in radii}   # all k at once
+
+    def setup(fig):
+        ax, axe = fig.subplots(1, 2, width_ratios=[1.3, 1])
+        t = np.arange(T)
+        (ex,) = ax.plot([], [], "o-", color=C["blue"], ms=3, lw=1.5, animated=True,
+                        label=r"exact $\|\delta_t\|$")
+        (tr,) = ax.plot([], [], "s--", color=C["orange"], ms=3, lw=1.5, animated=True,
+                        label=r"truncated to $k$ steps")
+        (cut,) = ax.plot([], [], "x:", color=C["vermillion"], ms=4, lw=1.2, animated=True,
+                         label="the part that is cut")
+        ax.set_yscale("log")
+        ax.set_xlim(-0.5, T - 0.5)
+        ax.set_ylim(lo, hi)
+        ax.set_xlabel("time step $t$")
+        ax.set_ylabel(r"$\|\delta_t\| = \|\partial L/\partial x_t\|$")
+        ax.grid(alpha=0.3)
+        ax.legend(loc="lower left", fontsize=7.5, framealpha=0.9)
+        (curve,) = axe.plot([], [], "-", color=C["green"], lw=1.5, animated=True)
+        (mark,) = axe.plot([], [], "o", color=C["vermillion"], ms=7, animated=True)
+        axe.set_yscale("log")
+        axe.set_xlim(-0.5, T + 0.5)
+        axe.set_ylim(1e-12, 2.0)
+        axe.set_xlabel("window $k$ (Jacobians a loss may cross)")
+        axe.set_ylabel("relative error of the\nparameter gradient")
+        axe.grid(alpha=0.3)
+        axe.set_title(" ", fontsize=9)                    # room for the line below
+        err = _Readout(axe, ["parameter gradient off by ", 5, " %"], 1.02)
+
+        def update(k, radius):
+            k = int(k)
+            params, U, target = problems[radius]
+            _, g, _ = loss_and_gradients(params, U, target)
+            _, gk, _ = loss_and_gradients(params, U, target, truncate=k)
+            n_ex = np.linalg.norm(g.dX, axis=-1)
+            n_tr = np.linalg.norm(gk.dX, axis=-1)
+            n_cut = np.linalg.norm(g.dX - gk.dX, axis=-1)
+            ex.set_data(t, _in_range(n_ex, lo, hi))
+            tr.set_data(t, _in_range(n_tr, lo, hi))
+            cut.set_data(t, _in_range(n_cut, lo, hi))
+            e = errors[radius]
+            curve.set_data(ks, np.clip(e, 1e-12, None))
+            mark.set_data([k], [max(e[k], 1e-12)])
+            err.set(f"{100 * e[k]:.3g}")
+        return update
+
+    return Explorer(setup, [
+        Slider("k", ks, 5, "window k", "{:.0f}",
+               static_values=[0, 1, 2, 3, 5, 8, 12, 20, 30, 40]),
+        Slider("radius", radii, 0.9, "ρ(W_xx)",
+               static_values=[0.5, 0.9, 1.3]),
+    ], title="Truncated BPTT: what a window of k steps keeps", figsize=(7.5, 3.75))
+
+
+# ---------------------------------------------------------------------------------------
+def plot_success_by_lag(lags, accuracy, *, grad_reach=None, ax=None):
+    """Test accuracy of each run against the lag (one marker per seed, mean line).
+
+    Parameters
+    ----------
+    lags : sequence of int
+    accuracy : ndarray, shape (len(lags), n_seeds)
+    grad_reach : ndarray, shape (len(lags),), optional
+        Gradient at the cue step relative to the loss step at initialisation, drawn
+        on a second (log) axis.
+    """
+    ax = axes(ax, figsize=(6.4, 3.6))
+    lags = np.asarray(lags)
+    acc = np.asarray(accuracy, dtype=float)
+    for j in range(acc.shape[1]):
+        ax.plot(lags, acc[:, j], "o", color=C["blue"], ms=6, alpha=0.6,
+                label="one run (seed)" if j == 0 else None)
+    ax.plot(lags, acc.mean(axis=1), "-", color=C["blue"], lw=2, label="mean over seeds")
+    ax.axhline(0.5, color=C["black"], ls=":", lw=1, label="chance (guessing the sign)")
+    ax.set_ylim(0.4, 1.04)
+    ax.set_xticks(lags)
+    ax.set_xlabel("lag $L$ (steps between the cue and the answer)")
+    ax.set_ylabel("test accuracy")
+    ax.grid(alpha=0.3)
+    handles, labels = ax.get_legend_handles_labels()
+    if grad_reach is not None:
+        ax2 = ax.twinx()
+        (ln,) = ax2.plot(lags, grad_reach, "s--", color=C["vermillion"], ms=5,
+                         label=r"$\|\partial \ell/\partial x_0\| / \|\partial \ell/\partial x_L\|$"
+                               " at the start")
+        ax2.set_yscale("log")
+        ax2.set_ylabel("gradient reaching the cue\n(at initialisation)", color=C["vermillion"])
+        handles.append(ln)
+        labels.append(ln.get_label())
+    ax.legend(handles, labels, loc="lower left", fontsize=8, framealpha=0.9)
+    ax.set_title("Remembering a sign for L steps: success against the lag", fontsize=10)
+    return ax
+
+
+#: every slider figure of this module, for the frame-sweep tests and benchmarks
+EXPLORERS = {
+    "gradient_flow": gradient_flow_explorer,
+    "non_normal": non_normal_explorer,
+    "cliff": cliff_explorer,
+    "truncation": truncation_explorer,
+}

@@ -1,0 +1,191 @@
+"""A small training loop for the RNN: SGD with momentum or Adam, optional clipping.
+
+Each step draws a batch, runs the forward pass and BPTT (``loss_and_gradients``),
+optionally rescales the gradient to a global norm of at most ``clip`` (chapter 4),
+and lets the optimiser move the five parameters:
+
+    SGD with momentum:  v <- mu v + g,          theta <- theta - lr v
+    Adam:               m <- b1 m + (1-b1) g,   s <- b2 s + (1-b2) g*g,
+                        theta <- theta - lr (m / (1-b1^k)) / (sqrt(s / (1-b2^k)) + eps)
+
+``train`` returns the trained parameters and a history dict (loss, gradient norm
+before clipping, whether the step was clipped, and an optional metric), so that a
+chapter can plot the run.
+
+References: B. T. Polyak, "Some methods of speeding up the convergence of iteration
+methods" (1964), for momentum; D. P. Kingma & J. Ba, "Adam: a method for stochastic
+optimization", ICLR 2015.
+"""
+from __future__ import annotations
+
+import numbers
+from typing import Callable
+
+import numpy as np
+
+from ._checks import as_int, as_positive_float
+from .bptt import clip_by_global_norm, global_norm, loss_and_gradients
+from .elman import Params, check_params
+
+OPTIMIZERS = ("sgd", "adam")
+
+
+class SGD:
+    """Gradient descent with (heavy-ball) momentum: v <- mu v + g, theta <- theta - lr v.
+
+    ``momentum=0`` is plain gradient descent.
+    """
+
+    def __init__(self, lr: float = 0.1, momentum: float = 0.9):
+        self.lr = as_positive_float(lr, "lr")
+        if isinstance(momentum, bool) or not isinstance(momentum, numbers.Real) \
+                or not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be a number in [0, 1), got {momentum!r}")
+        self.momentum = float(momentum)
+        self._v = None
+
+    def step(self, params: Params, grads: Params) -> Params:
+        """One update; returns the new parameters (the arguments are not changed)."""
+        if self._v is None:
+            self._v = [np.zeros_like(g) for g in grads]
+        self._v = [self.momentum * v + g for v, g in zip(self._v, grads)]
+        return Params(*(p - self.lr * v for p, v in zip(params, self._v)))
+
+
+class Adam:
+    """Adam (Kingma & Ba 2015): steps of about ``lr`` per parameter, whatever the gradient scale."""
+
+    def __init__(self, lr: float = 1e-2, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8):
+        self.lr = as_positive_float(lr, "lr")
+        for name, b in (("beta1", beta1), ("beta2", beta2)):
+            if isinstance(b, bool) or not isinstance(b, numbers.Real) or not 0 <= b < 1:
+                raise ValueError(f"{name} must be a number in [0, 1), got {b!r}")
+        self.beta1, self.beta2 = float(beta1), float(beta2)
+        self.eps = as_positive_float(eps, "eps")
+        self._m = self._s = None
+        self._k = 0
+
+    def step(self, params: Params, grads: Params) -> Params:
+        """One update; returns the new parameters (the arguments are not changed)."""
+        if self._m is None:
+            self._m = [np.zeros_like(g) for g in grads]
+            self._s = [np.zeros_like(g) for g in grads]
+        self._k += 1
+        b1, b2 = self.beta1, self.beta2
+        self._m = [b1 * m + (1 - b1) * g for m, g in zip(self._m, grads)]
+        self._s = [b2 * s + (1 - b2) * g * g for s, g in zip(self._s, grads)]
+        c1, c2 = 1 - b1 ** self._k, 1 - b2 ** self._k          # bias corrections
+        return Params(*(p - self.lr * (m / c1) / (np.sqrt(s / c2) + self.eps)
+                        for p, m, s in zip(params, self._m, self._s)))
+
+
+def make_optimizer(name: str, lr: float | None = None, **options):
+    """``'sgd'`` (lr 0.1, momentum 0.9) or ``'adam'`` (lr 0.01), with any option changed."""
+    if name == "sgd":
+        return SGD(lr=0.1 if lr is None else lr, **options)
+    if name == "adam":
+        return Adam(lr=1e-2 if lr is None else lr, **options)
+    raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
+
+
+def _batch(data, step: int):
+    batch = data(step) if callable(data) else data
+    if not isinstance(batch, tuple) or len(batch) not in (2, 3):
+        raise TypeError("data must be a tuple (U, target[, mask]) or a callable step -> "
+                        f"such a tuple; got {type(batch).__name__}")
+    return batch if len(batch) == 3 else (*batch, None)
+
+
+def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | None = None,
+          loss: str = "mse", activation: str = "tanh", output_activation: str | None = None,
+          clip: float | None = None, truncate: int | None = None,
+          metric: Callable[[Params], float] | None = None, eval_every: int = 10,
+          optimizer_options: dict | None = None) -> tuple[Params, dict]:
+    """Train the RNN's five parameters by BPTT; return them and the history of the run.
+
+    Parameters
+    ----------
+    params : Params
+        Starting parameters (not changed).
+    data : tuple or callable
+        ``(U, target, mask)`` (or ``(U, target)``) used at every step, e.g. a
+        ``tasks.Task``; or a function ``step -> (U, target, mask)`` that returns a
+        fresh batch for each step (it should draw from its own seeded generator).
+    steps : int >= 1
+        Number of updates.
+    optimizer : {'sgd', 'adam'} or an object with ``step(params, grads) -> params``
+    lr : float, optional
+        Learning rate (default 0.1 for SGD, 0.01 for Adam).
+    loss, activation, output_activation, truncate
+        Passed to ``loss_and_gradients``.
+    clip : float, optional
+        Rescale each gradient to a global norm of at most ``clip``.
+    metric : callable params -> float, optional
+        Evaluated every ``eval_every`` steps and after the last one.
+    optimizer_options : dict, optional
+        More keywords for ``make_optimizer`` (e.g. ``momentum``, ``beta1``).
+
+    Returns
+    -------
+    params : Params
+        The parameters after the last successful step.
+    history : dict
+        ``loss`` (steps,) the loss before each update; ``grad_norm`` (steps,) the
+        global gradient norm before clipping; ``clipped`` (steps,) bool;
+        ``metric_step`` and ``metric`` (arrays, empty without ``metric``);
+        ``diverged_at``: the step whose loss or gradient was not finite (training
+        stops there), else None.
+    """
+    params = check_params(params)
+    steps = as_int(steps, "steps", minimum=1)
+    eval_every = as_int(eval_every, "eval_every", minimum=1)
+    if clip is not None:
+        clip = as_positive_float(clip, "clip")
+    if isinstance(optimizer, str):
+        opt = make_optimizer(optimizer, lr, **(optimizer_options or {}))
+    elif hasattr(optimizer, "step"):
+        if lr is not None or optimizer_options:
+            raise ValueError("give lr and optimizer_options to the optimizer object itself")
+        opt = optimizer
+    else:
+        raise TypeError("optimizer must be 'sgd', 'adam' or an object with a step(params, "
+                        f"grads) method; got {type(optimizer).__name__}")
+    if metric is not None and not callable(metric):
+        raise TypeError("metric must be a callable params -> float")
+
+    losses, norms, clipped, m_steps, m_values = [], [], [], [], []
+    diverged_at = None
+    for k in range(steps):
+        U, target, mask = _batch(data, k)
+        if metric is not None and k % eval_every == 0:
+            m_steps.append(k)
+            m_values.append(float(metric(params)))
+        # A diverging run shows as a non-finite loss or gradient (checked below),
+        # not as a flood of overflow warnings.
+        with np.errstate(over="ignore", invalid="ignore"):
+            L, grads, _ = loss_and_gradients(params, U, target, loss=loss, mask=mask,
+                                             activation=activation,
+                                             output_activation=output_activation,
+                                             truncate=truncate)
+            g = grads.params
+            norm = global_norm(g)
+        if not (np.isfinite(L) and np.isfinite(norm)):
+            diverged_at = k
+            break
+        losses.append(L)
+        norms.append(norm)
+        clipped.append(clip is not None and norm > clip)
+        if clip is not None:
+            g, _ = clip_by_global_norm(g, clip)
+        params = opt.step(params, g)
+    if metric is not None and diverged_at is None:
+        m_steps.append(steps)
+        m_values.append(float(metric(params)))
+    history = {
+        "loss": np.array(losses), "grad_norm": np.array(norms),
+        "clipped": np.array(clipped, dtype=bool),
+        "metric_step": np.array(m_steps, dtype=int), "metric": np.array(m_values),
+        "diverged_at": diverged_at,
+    }
+    return params, history

@@ -1,0 +1,209 @@
+"""The training loop, its optimisers and the toy tasks.
+
+Optimisers against hand computations; training reduces the loss on a tiny problem,
+is repeatable with a fixed seed, reports divergence; tasks have the promised
+shapes, are deterministic by seed, and their targets are what they claim.
+"""
+import warnings
+
+import numpy as np
+import pytest
+
+import rnn_lib as rl
+from rnn_lib import tasks
+from rnn_lib.train import SGD, Adam, make_optimizer, train
+
+
+def _tiny(seed=0, lag=2):
+    p = rl.init_params(6, 1, 1, np.random.default_rng(seed), spectral_radius=0.9)
+    data = tasks.delayed_recall(lag, 16, np.random.default_rng(seed + 1), noise=0.3)
+    return p, data
+
+
+# -- optimisers ---------------------------------------------------------------------------
+def _params(value):
+    return rl.Params(np.full((2, 2), value), np.full((2, 1), value), np.full((1, 2), value),
+                     np.full(2, value), np.full(1, value))
+
+
+def test_sgd_with_momentum_by_hand():
+    opt = SGD(lr=0.1, momentum=0.5)
+    p, g = _params(1.0), _params(2.0)
+    p1 = opt.step(p, g)                      # v = 2, p = 1 - 0.2
+    p2 = opt.step(p1, g)                     # v = 0.5 * 2 + 2 = 3, p = 0.8 - 0.3
+    assert all(np.allclose(a, 0.8) for a in p1)
+    assert all(np.allclose(a, 0.5) for a in p2)
+    assert all(np.allclose(a, 1.0) for a in p)          # arguments unchanged
+
+
+def test_adam_first_step_moves_each_parameter_by_lr_times_the_sign():
+    opt = Adam(lr=0.01)
+    p = _params(1.0)
+    g = rl.Params(*(np.linspace(-3, 3, a.size).reshape(a.shape) + 0.1 for a in p))
+    p1 = opt.step(p, g)
+    for a, a1, ga in zip(p, p1, g):
+        # m/(1-b1) = g and s/(1-b2) = g^2 after one step
+        assert np.allclose(a1, a - 0.01 * ga / (np.abs(ga) + 1e-8))
+    p2 = opt.step(p1, g)                     # a constant gradient keeps that step
+    for a1, a2, ga in zip(p1, p2, g):
+        assert np.allclose(a2, a1 - 0.01 * ga / (np.abs(ga) + 1e-8))
+
+
+def test_make_optimizer_defaults_and_errors():
+    assert isinstance(make_optimizer("sgd"), SGD) and make_optimizer("sgd").lr == 0.1
+    assert isinstance(make_optimizer("adam", 0.5), Adam) and make_optimizer("adam", 0.5).lr == 0.5
+    with pytest.raises(ValueError, match="unknown optimizer 'rmsprop'; choose one of sgd, adam"):
+        make_optimizer("rmsprop")
+    with pytest.raises(ValueError, match=r"momentum must be a number in \[0, 1\)"):
+        SGD(momentum=1.5)
+    with pytest.raises(ValueError, match=r"beta2 must be a number in \[0, 1\)"):
+        Adam(beta2=1.0)
+    with pytest.raises(ValueError, match="lr must be a finite number > 0"):
+        Adam(lr=-1.0)
+
+
+# -- training -----------------------------------------------------------------------------
+@pytest.mark.parametrize("optimizer, lr", [("adam", 0.02), ("sgd", 0.1)])
+def test_training_reduces_the_loss_on_a_tiny_problem(optimizer, lr):
+    p, data = _tiny()
+    _, hist = train(p, data, steps=150, optimizer=optimizer, lr=lr, clip=5.0)
+    assert hist["loss"].shape == hist["grad_norm"].shape == hist["clipped"].shape == (150,)
+    assert hist["diverged_at"] is None
+    assert hist["loss"][-10:].mean() < 0.2 * hist["loss"][0]
+
+
+def test_same_seed_same_history_and_fresh_batches_from_a_callable():
+    def run(seed):
+        p = rl.init_params(5, 1, 1, np.random.default_rng(seed), spectral_radius=0.9)
+        r = np.random.default_rng(seed + 100)
+
+        def data(step):
+            return tasks.delayed_recall(3, 8, r)
+        return train(p, data, steps=20, metric=lambda q: float(np.sum(q.W_xx)), eval_every=5)
+    (p1, h1), (p2, h2), (_, h3) = run(0), run(0), run(1)
+    for key in ("loss", "grad_norm", "clipped", "metric_step", "metric"):
+        assert np.array_equal(h1[key], h2[key])
+    assert all(np.array_equal(a, b) for a, b in zip(p1, p2))
+    assert not np.array_equal(h1["loss"], h3["loss"])
+    assert list(h1["metric_step"]) == [0, 5, 10, 15, 20]
+
+
+def test_clipping_is_recorded_and_caps_the_step():
+    p, data = _tiny()
+    clip = 1e-3
+    p1, hist = train(p, data, steps=1, optimizer="sgd", lr=1.0,
+                     optimizer_options={"momentum": 0.0}, clip=clip)
+    assert hist["clipped"][0] and hist["grad_norm"][0] > clip
+    step = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(p1, p)))
+    assert step == pytest.approx(clip)                  # lr * clip
+    _, hist2 = train(p, data, steps=1, clip=1e6)
+    assert not hist2["clipped"][0]
+
+
+def test_truncation_and_an_optimizer_object_are_passed_through():
+    p, data = _tiny()
+    _, h_exact = train(p, data, steps=1, optimizer=SGD(lr=0.1, momentum=0.0))
+    _, h_trunc = train(p, data, steps=1, optimizer=SGD(lr=0.1, momentum=0.0), truncate=0)
+    assert h_trunc["grad_norm"][0] != pytest.approx(h_exact["grad_norm"][0])
+
+
+def test_a_diverging_run_stops_quietly_and_says_where():
+    p = rl.init_params(4, 1, 1, np.random.default_rng(0), spectral_radius=3.0)
+    data = tasks.lag_copy(1, 60, 4, np.random.default_rng(1))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        params, hist = train(p, data, steps=50, optimizer="sgd", lr=1e6,
+                             activation="identity")
+    assert hist["diverged_at"] is not None
+    assert len(hist["loss"]) == hist["diverged_at"]
+    assert all(np.all(np.isfinite(a)) for a in params)
+
+
+def test_training_rejects_bad_arguments():
+    p, data = _tiny()
+    with pytest.raises(ValueError, match="steps must be >= 1"):
+        train(p, data, steps=0)
+    with pytest.raises(ValueError, match="clip must be a finite number > 0"):
+        train(p, data, steps=1, clip=-1.0)
+    with pytest.raises(ValueError, match="unknown optimizer 'adagrad'"):
+        train(p, data, steps=1, optimizer="adagrad")
+    with pytest.raises(TypeError, match="optimizer must be 'sgd', 'adam' or an object"):
+        train(p, data, steps=1, optimizer=42)
+    with pytest.raises(ValueError, match="give lr and optimizer_options to the optimizer object"):
+        train(p, data, steps=1, optimizer=SGD(), lr=0.1)
+    with pytest.raises(TypeError, match=r"data must be a tuple \(U, target\[, mask\]\)"):
+        train(p, [data.U, data.target], steps=1)
+    with pytest.raises(TypeError, match="metric must be a callable"):
+        train(p, data, steps=1, metric=3)
+    with pytest.raises(TypeError, match="params must be rnn_lib.Params"):
+        train({"W_xx": 1}, data, steps=1)
+
+
+# -- tasks --------------------------------------------------------------------------------
+def test_delayed_recall_targets_the_first_input_lag_steps_later():
+    lag, B = 7, 50
+    U, target, mask = tasks.delayed_recall(lag, B, np.random.default_rng(3), noise=0.8)
+    assert U.shape == (lag + 1, B, 1) and target.shape == (lag + 1, B, 1)
+    assert mask.shape == (lag + 1, B)
+    assert np.array_equal(target[lag], U[0])                  # the input L steps back
+    assert set(np.unique(U[0])) == {-1.0, 1.0}
+    assert np.array_equal(mask[lag], np.ones(B)) and mask[:lag].sum() == 0
+    assert np.all(target[:lag] == 0)
+    assert 0.5 < np.std(U[1:]) < 1.1                           # distractors of std 0.8
+
+
+def test_lag_copy_targets_the_input_lag_steps_back():
+    lag, T, B = 3, 12, 5
+    U, target, mask = tasks.lag_copy(lag, T, B, np.random.default_rng(0))
+    assert U.shape == target.shape == (T, B, 1) and mask.shape == (T, B)
+    for t in range(lag, T):
+        assert np.array_equal(target[t], U[t - lag])
+    assert np.array_equal(mask, (np.arange(T) >= lag)[:, None] * np.ones((1, B)))
+    with pytest.raises(ValueError, match="lag must be < T"):
+        tasks.lag_copy(12, 12, 5, np.random.default_rng(0))
+
+
+def test_adding_problem_sums_the_two_marked_values():
+    T, B = 20, 30
+    U, target, mask = tasks.adding_problem(T, B, np.random.default_rng(2))
+    assert U.shape == (T, B, 2) and target.shape == (T, B, 1) and mask.shape == (T, B)
+    markers = U[:, :, 1]
+    assert np.array_equal(markers.sum(axis=0), np.full(B, 2.0))
+    assert np.all(markers[: T // 2].sum(axis=0) == 1)          # one in each half
+    assert np.allclose(target[-1, :, 0], (U[:, :, 0] * markers).sum(axis=0))
+    assert np.array_equal(mask[-1], np.ones(B)) and mask[:-1].sum() == 0
+
+
+@pytest.mark.parametrize("make", [
+    lambda rng: tasks.delayed_recall(4, 6, rng),
+    lambda rng: tasks.lag_copy(2, 9, 6, rng),
+    lambda rng: tasks.adding_problem(10, 6, rng),
+])
+def test_tasks_are_deterministic_by_seed(make):
+    a, b, c = make(np.random.default_rng(5)), make(np.random.default_rng(5)), \
+        make(np.random.default_rng(6))
+    assert all(np.array_equal(x, y) for x, y in zip(a, b))
+    assert not np.array_equal(a.U, c.U)
+
+
+def test_sign_accuracy_counts_only_masked_steps():
+    Y = np.array([[[1.0]], [[-2.0]], [[0.5]]])
+    target = np.array([[[1.0]], [[1.0]], [[1.0]]])
+    assert tasks.sign_accuracy(Y, target, np.array([[1.0], [1.0], [0.0]])) == 0.5
+    assert tasks.sign_accuracy(Y, target, np.array([[0.0], [0.0], [1.0]])) == 1.0
+    with pytest.raises(ValueError, match="the mask selects no step"):
+        tasks.sign_accuracy(Y, target, np.zeros((3, 1)))
+
+
+def test_tasks_reject_bad_arguments():
+    rng = np.random.default_rng(0)
+    with pytest.raises(ValueError, match="lag must be >= 1"):
+        tasks.delayed_recall(0, 4, rng)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        tasks.delayed_recall(3, 4, 0)
+    with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
+        tasks.delayed_recall(3, 4, rng, noise=-1.0)
+    with pytest.raises(ValueError, match="batch must be >= 1"):
+        tasks.adding_problem(10, 0, rng)
+    with pytest.raises(ValueError, match="T must be >= 2"):
+        tasks.adding_problem(1, 4, rng)
