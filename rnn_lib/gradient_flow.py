@@ -89,6 +89,17 @@ def largest_singular_value(W) -> float:
     return float(np.linalg.norm(W, ord=2))
 
 
+def _check_jacobians(J, t):
+    """J as a float array of shape (T, [B,] n, n) and the step t (default T - 1)."""
+    J = as_float_array(J, "J", finite=False)
+    if J.ndim < 3 or J.shape[-1] != J.shape[-2]:
+        raise ValueError(f"J must have shape (T, [B,] n, n), got {J.shape}")
+    t = J.shape[0] - 1 if t is None else as_int(t, "t", minimum=0)
+    if t >= J.shape[0]:
+        raise ValueError(f"t must be < T = {J.shape[0]}, got {t}")
+    return J, t
+
+
 def jacobian_products(J, t: int | None = None) -> np.ndarray:
     """The products d x_t / d x_k = J_t J_{t-1} ... J_{k+1} for k = 0, ..., t.
 
@@ -104,12 +115,7 @@ def jacobian_products(J, t: int | None = None) -> np.ndarray:
     P : ndarray, shape (t + 1, [B,] n, n)
         ``P[k]`` = d x_t / d x_k; ``P[t]`` is the identity.
     """
-    J = as_float_array(J, "J", finite=False)
-    if J.ndim < 3 or J.shape[-1] != J.shape[-2]:
-        raise ValueError(f"J must have shape (T, [B,] n, n), got {J.shape}")
-    t = J.shape[0] - 1 if t is None else as_int(t, "t", minimum=0)
-    if t >= J.shape[0]:
-        raise ValueError(f"t must be < T = {J.shape[0]}, got {t}")
+    J, t = _check_jacobians(J, t)
     P = np.empty((t + 1,) + J.shape[1:])
     P[t] = np.broadcast_to(np.eye(J.shape[-1]), J.shape[1:])
     with np.errstate(over="ignore", invalid="ignore"):
@@ -136,12 +142,7 @@ def backpropagate(J, delta_t, t: int | None = None) -> np.ndarray:
     -------
     ndarray, shape (t + 1, [B,] n)
     """
-    J = as_float_array(J, "J", finite=False)
-    if J.ndim < 3 or J.shape[-1] != J.shape[-2]:
-        raise ValueError(f"J must have shape (T, [B,] n, n), got {J.shape}")
-    t = J.shape[0] - 1 if t is None else as_int(t, "t", minimum=0)
-    if t >= J.shape[0]:
-        raise ValueError(f"t must be < T = {J.shape[0]}, got {t}")
+    J, t = _check_jacobians(J, t)
     delta_t = as_float_array(delta_t, "delta_t", finite=False)
     if delta_t.shape != J.shape[1:-1]:
         raise ValueError(f"delta_t must have shape {J.shape[1:-1]}, got {delta_t.shape}")
