@@ -1,7 +1,7 @@
 """Live redraw latency of every slider figure of the book, and its static face's weight.
 
 For each figure in rnn_lib.explorers.ALL: the time the live face takes to answer a
-slider move (``Explorer.png``: update the artists, draw, encode PNG) over a sample of
+slider move (``Explorer.live_frame``: update the artists, draw, encode) over a sample of
 positions of its live grid, and the number and bytes of its static frames.
 
     python benchmarks/slider_latency.py [--quick] [--out benchmarks/RESULTS-sliders.md]
@@ -35,11 +35,11 @@ def main():
     rows = []
     for name, make in ALL.items():
         ex = make()
-        ex.png()                                   # warm up
+        ex.live_frame()                                   # warm up
         times = []
         for values in positions(ex, n, rng):
             t0 = time.perf_counter()
-            ex.png(**values)
+            ex.live_frame(**values)
             times.append(time.perf_counter() - t0)
         t0 = time.perf_counter()
         page = ex.static_html()

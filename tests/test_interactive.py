@@ -65,7 +65,7 @@ def test_static_html_is_deterministic_and_complete(explorer, monkeypatch):
     # ids are a hash of the content (no uuid).
     fresh = ALL[name]()
     values = ex.static_grid()[-1]
-    assert fresh.png(**values) == ex.png(**values)
+    assert fresh.live_frame(**values) == ex.live_frame(**values)
     assert re.search(r'id="(rnnfig-[0-9a-f]{12})"', page)
     meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
     assert len(meta["frames"]) == int(np.prod(meta["sizes"]))
@@ -155,4 +155,4 @@ def test_whole_frame_is_restored_after_an_overlay(height):
                         figsize=(4, height))
     ex = make()
     ex.overlay(a=1)
-    assert ex.png(a=1) == make().png(a=1)
+    assert ex.live_frame(a=1) == make().live_frame(a=1)
