@@ -91,12 +91,18 @@ def impulse_response(a: float, T: int) -> np.ndarray:
         return a ** np.arange(T, dtype=float)
 
 
-def _check_linear(A, B):
+def _square(A):
+    """A as a float (n_x, n_x) array, or a clear error."""
     A = as_float_array(A, "A", ndim=(2,))
+    if A.shape[0] != A.shape[1]:
+        raise ValueError(f"A must be square (n_x, n_x), got shape {A.shape}")
+    return A
+
+
+def _check_linear(A, B):
+    A = _square(A)
     B = as_float_array(B, "B", ndim=(2,))
     n_x = A.shape[0]
-    if A.shape != (n_x, n_x):
-        raise ValueError(f"A must be square (n_x, n_x), got shape {A.shape}")
     if B.shape[0] != n_x:
         raise ValueError(f"B must have n_x = {n_x} rows like A, got shape {B.shape}")
     return A, B
@@ -194,11 +200,9 @@ def observability_matrix(A, C, k: int) -> np.ndarray:
     For x_t = A x_{t-1} and y_t = C x_t the first k observations are
     [y_0; ...; y_{k-1}] = O x_0: k n_y equations for the n_x unknowns of x_0.
     """
-    A = as_float_array(A, "A", ndim=(2,))
+    A = _square(A)
     C = as_float_array(C, "C", ndim=(2,))
     n_x = A.shape[0]
-    if A.shape != (n_x, n_x):
-        raise ValueError(f"A must be square (n_x, n_x), got shape {A.shape}")
     if C.shape[1] != n_x:
         raise ValueError(f"C must have n_x = {n_x} columns like A, got shape {C.shape}")
     k = as_int(k, "k", minimum=1)

@@ -33,6 +33,18 @@ def axes(ax=None, figsize=(6.0, 3.4)):
     return ax
 
 
+def square_axes(ax, lim: float, xlabel: str, ylabel: str):
+    """Fixed limits [-lim, lim] on both axes, equal aspect, labels and a light grid:
+    the frame of every state-plane figure (phase portraits, cobwebs)."""
+    ax.set_xlim(-lim, lim)
+    ax.set_ylim(-lim, lim)
+    ax.set_aspect("equal")
+    ax.set_xlabel(xlabel)
+    ax.set_ylabel(ylabel)
+    ax.grid(alpha=0.3)
+    return ax
+
+
 def first_divergence(X, limit: float = DIVERGED):
     """First index t with |x_t| > limit (or non-finite) in any unit, else None."""
     X = np.asarray(X, dtype=float).reshape(len(X), -1)

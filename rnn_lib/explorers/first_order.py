@@ -11,7 +11,7 @@ import numpy as np
 
 from ..dynamics import fixed_points, iterate, linear_closed_form, linear_fixed_point, simulate
 from ..interactive import Explorer, Slider
-from ..plotting import OKABE_ITO, first_divergence
+from ..plotting import OKABE_ITO, first_divergence, square_axes
 
 C = OKABE_ITO
 
@@ -124,12 +124,7 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
                              animated=True)
         (unstable,) = ax.plot([], [], "s", mfc="white", mec=C["vermillion"], mew=2, ms=8,
                               label="unstable fixed point", animated=True)
-        ax.set_xlim(-1.6, 1.6)
-        ax.set_ylim(-1.6, 1.6)
-        ax.set_aspect("equal")
-        ax.set_xlabel("$x_{t-1}$")
-        ax.set_ylabel("$x_t$")
-        ax.grid(alpha=0.3)
+        square_axes(ax, 1.6, "$x_{t-1}$", "$x_t$")
         ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
         orbits = [ax2.plot([], [], marker, ls=ls, color=c, ms=3, lw=1, animated=True,
                            label=f"$x_0 = {x0}$")[0]
@@ -264,12 +259,7 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
                 label="starting states $x_0$")
         ax.plot([0], [0], "+", color=C["black"], ms=12, mew=2, label="fixed point $0$")
         ax.plot([], [], "o-", ms=2.5, lw=0.9, color=C["blue"], label="orbits $x_t = A x_{t-1}$")
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        ax.set_xlabel("state unit $x_{t,1}$")
-        ax.set_ylabel("state unit $x_{t,2}$")
-        ax.grid(alpha=0.3)
+        square_axes(ax, lim, "state unit $x_{t,1}$", "state unit $x_{t,2}$")
         fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
         title = ax.set_title(" ", fontsize=9)
         title.set_animated(True)

@@ -29,7 +29,7 @@ from .._checks import as_float_array, as_int, as_positive_float, check_choice
 from ..activations import HIDDEN_ACTIVATIONS, hidden_activation
 from ..elman import forward, init_params
 from ..interactive import Explorer, Slider
-from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence
+from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence, square_axes
 
 C = OKABE_ITO
 
@@ -472,12 +472,7 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
                             animated=True, label="borderline, $\\rho(J) = 1$")
         ax.plot([], [], "o-", ms=2, lw=0.6, color=C["blue"], label="orbits $x_0, x_1, \\dots$")
         ax.plot([], [], "-", lw=2, color=C["sky"], label="arrows: one step $F(x) - x$")
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        ax.set_xlabel("state unit $x_{t,1}$")
-        ax.set_ylabel("state unit $x_{t,2}$")
-        ax.grid(alpha=0.3)
+        square_axes(ax, lim, "state unit $x_{t,1}$", "state unit $x_{t,2}$")
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False,
                    columnspacing=1.0)
         note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8,

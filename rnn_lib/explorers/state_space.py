@@ -11,7 +11,7 @@ import numpy as np
 
 from .. import memory as mem
 from ..interactive import Explorer, Slider
-from ..plotting import DIVERGING_CMAP, OKABE_ITO, axes, first_divergence
+from ..plotting import DIVERGING_CMAP, OKABE_ITO, axes, first_divergence, square_axes
 
 C = OKABE_ITO
 
@@ -147,12 +147,8 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
         ax.plot(*x0, "*", color=C["black"], ms=13, label="true hidden state $x_0$", zorder=5)
         (found,) = ax.plot([], [], "o", mfc="none", mec=C["vermillion"], mew=2.2, ms=15,
                            label="state solved from $y_0..y_{k-1}$", animated=True)
-        ax.set_xlim(-lim, lim)
-        ax.set_ylim(-lim, lim)
-        ax.set_aspect("equal")
-        ax.set_xlabel("$x_{0,1}$ (observed coordinate)")
-        ax.set_ylabel("$x_{0,2}$ (hidden coordinate)")
-        ax.grid(alpha=0.3)
+        square_axes(ax, lim, "$x_{0,1}$ (observed coordinate)",
+                    "$x_{0,2}$ (hidden coordinate)")
         ax.set_title("state plane at $t = 0$", fontsize=10)
         X = np.zeros((T, 2))
         (obs_all,) = axy.plot([], [], "o:", mfc="white", color=C["blue"], ms=5, lw=1,
