@@ -12,6 +12,10 @@ time of its local contribution, with da_t = sigma'(a_t) * delta_t:
     dW_xx = sum_t da_t x_{t-1}^T,   dW_xu = sum_t da_t u_t^T,   db_x = sum_t da_t,
     dW_yx = sum_t dz_t x_t^T,       db_y  = sum_t dz_t,         dx_init = W_xx^T da_0.
 
+A padded batch (``forward(..., lengths=...)``) holds the state on padding steps,
+x_t = x_{t-1}; there the backward step is the identity, delta_{t-1} += delta_t, and
+no gradient flows into the parameters.
+
 Truncated BPTT with window k keeps the path from loss l_t back to the state x_s only
 when it crosses at most k Jacobians (t - s <= k); k >= T gives the exact gradient.
 
@@ -25,6 +29,7 @@ from typing import Callable, NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float
+from ._tree import leaves, tree_map
 from .activations import hidden_activation, output_activation_vjp
 from .elman import Params, Trace, check_params, forward
 from .losses import mse, softmax_cross_entropy
@@ -93,6 +98,15 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
     db_y = dZ.reshape(-1, n_y).sum(axis=0)                   # (n_y,)
     G = dZ @ W_yx                                            # (T, [B,] n_x) g_t = dl_t/dx_t
     D = dsigma(A, X)                                         # (T, [B,] n_x) sigma'(a_t)
+    valid = trace.valid
+    if valid is not None:
+        if truncate is not None:
+            raise ValueError("truncated BPTT is not available for padded sequences "
+                             "(forward with lengths); use truncate=None")
+        # A padding step is x_t = x_{t-1}: no path through sigma there (D -> 0), and
+        # the identity carries delta_t straight back to x_{t-1} (the ``hold`` term).
+        D = D * valid[..., None]
+        hold = 1.0 - valid[..., None]                        # (T, B, 1)
 
     dX = np.empty_like(X)                                    # delta_t
     dA = np.empty_like(A)                                    # da_t = sigma'(a_t) * delta_t
@@ -102,9 +116,13 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
             for t in range(T - 1, -1, -1):
                 if t < T - 1:
                     delta = G[t] + dA[t + 1] @ W_xx          # g_t + J_{t+1}^T delta_{t+1}
+                    if valid is not None:
+                        delta = delta + hold[t + 1] * dX[t + 1]
                 dX[t] = delta
                 dA[t] = delta * D[t]                         # backprop through sigma
             dx_init = dA[0] @ W_xx                           # J_0^T delta_0
+            if valid is not None:
+                dx_init = dx_init + hold[0] * dX[0]
         else:
             # R[j] holds the part of delta_s that comes from loss l_{s+j}, j = 0..k;
             # a path that would need k + 1 Jacobians falls off the end.
@@ -129,7 +147,7 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
 
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=None,
-                       x_init=None, activation: str = "tanh",
+                       x_init=None, lengths=None, activation: str = "tanh",
                        output_activation: str | None = None,
                        truncate: int | None = None) -> tuple[float, Gradients, Trace]:
     """Forward pass, loss and BPTT in one call.
@@ -138,30 +156,43 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
     takes integer classes ``target (T, [B])`` and uses softmax outputs. The output
     activation defaults to identity for mse and softmax for cross-entropy.
 
+    ``lengths (B,)`` marks a padded batch (see ``forward``); without a ``mask`` the
+    loss then counts every real step and no padding step.
+
     Returns
     -------
     L : float
     grads : Gradients
     trace : Trace
     """
+    if loss not in ("mse", "cross_entropy"):
+        raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'cross_entropy'")
     if loss == "mse":
         out = output_activation or "identity"
-        trace = forward(params, U, x_init, activation=activation, output_activation=out)
+        trace = forward(params, U, x_init, lengths=lengths, activation=activation,
+                        output_activation=out)
+        if mask is None and trace.valid is not None:
+            mask = trace.valid
         L, dY = mse(trace.Y, target, mask)
         return L, backward(params, trace, dY, truncate=truncate), trace
     if loss == "cross_entropy":
         if output_activation not in (None, "softmax"):
             raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
                              f"{output_activation!r}")
-        trace = forward(params, U, x_init, activation=activation, output_activation="softmax")
+        trace = forward(params, U, x_init, lengths=lengths, activation=activation,
+                        output_activation="softmax")
+        if mask is None and trace.valid is not None:
+            mask = trace.valid
         L, dZ = softmax_cross_entropy(trace.Z, target, mask)
         return L, backward(params, trace, dZ=dZ, truncate=truncate), trace
-    raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'cross_entropy'")
 
 
 def global_norm(grads: Params) -> float:
-    """||g|| = sqrt(sum over all five parameter gradients of their squared entries)."""
-    return float(np.sqrt(sum(float(np.sum(g * g)) for g in grads)))
+    """||g|| = sqrt(sum over all parameter gradients of their squared entries).
+
+    ``grads`` is a ``Params`` or any nested tuple of them (e.g. ``Seq2Seq``).
+    """
+    return float(np.sqrt(sum(float(np.sum(g * g)) for g in leaves(grads))))
 
 
 def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
@@ -179,13 +210,13 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     max_norm = as_positive_float(max_norm, "max_norm")
     norm = global_norm(grads)
     factor = 1.0 if norm <= max_norm else max_norm / norm
-    return Params(*(g * factor for g in grads)), norm
+    return tree_map(lambda g: g * factor, grads), norm
 
 
 def clip_elementwise(grads: Params, limit: float) -> Params:
     """Clip every entry to [-limit, limit] (changes the direction; compare chapter 4)."""
     limit = as_positive_float(limit, "limit")
-    return Params(*(np.clip(g, -limit, limit) for g in grads))
+    return tree_map(lambda g: np.clip(g, -limit, limit), grads)
 
 
 def numerical_gradient(f: Callable[[np.ndarray], float], x, eps: float = 1e-6) -> np.ndarray:

@@ -56,6 +56,9 @@ class Trace(NamedTuple):
     U : (T, [B,] n_u) inputs u_t;  x_init : ([B,] n_x) state before u_0;
     A : (T, [B,] n_x) pre-activations a_t;  X : (T, [B,] n_x) states x_t;
     Z : (T, [B,] n_y) output pre-activations z_t;  Y : (T, [B,] n_y) outputs y_t.
+    valid : (T, [B]) of 0/1, or None: 1 where step t is a real input of the
+        sequence, 0 where it is padding and the state was held (see ``forward``'s
+        ``lengths``).
     """
 
     U: np.ndarray
@@ -66,6 +69,7 @@ class Trace(NamedTuple):
     Y: np.ndarray
     activation: str
     output_activation: str
+    valid: np.ndarray | None = None
 
 
 def n_params(n_x: int, n_u: int, n_y: int) -> int:
@@ -172,7 +176,23 @@ def check_inputs(params: Params, U, x_init=None) -> tuple[np.ndarray, np.ndarray
     return U, x_init
 
 
-def forward(params: Params, U, x_init=None, *, activation: str = "tanh",
+def length_mask(lengths, T: int) -> np.ndarray:
+    """The (T, B) 0/1 mask of real steps: ``mask[t, b] = 1`` iff ``t < lengths[b]``.
+
+    Raises a clear error unless ``lengths`` is a 1-D array of integers in 1..T.
+    """
+    T = as_int(T, "T", minimum=1)
+    arr = np.asarray(lengths)
+    if arr.ndim != 1 or arr.size == 0 or not np.issubdtype(arr.dtype, np.integer):
+        raise ValueError("lengths must be a 1-D array of integers, one per sequence, got "
+                         f"{arr.dtype} array of shape {arr.shape}")
+    if arr.min() < 1 or arr.max() > T:
+        raise ValueError(f"lengths must lie in 1..T = 1..{T} (the padded length), got values "
+                         f"from {arr.min()} to {arr.max()}")
+    return (np.arange(T)[:, None] < arr[None, :]).astype(np.float64)
+
+
+def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "tanh",
             output_activation: str = "identity") -> Trace:
     """Run the RNN over a sequence or a batch of sequences.
 
@@ -187,6 +207,11 @@ def forward(params: Params, U, x_init=None, *, activation: str = "tanh",
         Inputs; ``U[t]`` is u_t.
     x_init : ndarray, shape (n_x,) or (B, n_x), optional
         The state before the first input; zeros by default.
+    lengths : int ndarray, shape (B,), optional
+        For a padded batch of sequences of different lengths: sequence b has
+        ``lengths[b]`` real steps and padding after them. On a padding step the
+        state is held, m_t x_t = sigma(a_t) + (1 - m_t) x_{t-1} with m_t = [t < length],
+        so ``X[-1]`` is each sequence's state after its own last input.
     activation : {'tanh', 'sigmoid', 'relu', 'identity'}
         sigma.
     output_activation : {'identity', 'sigmoid', 'softmax'}
@@ -201,6 +226,14 @@ def forward(params: Params, U, x_init=None, *, activation: str = "tanh",
     check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
     params = check_params(params)
     U, x_init = check_inputs(params, U, x_init)
+    valid = None
+    if lengths is not None:
+        if U.ndim != 3:
+            raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
+        valid = length_mask(lengths, U.shape[0])
+        if valid.shape[1] != U.shape[1]:
+            raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
+                             f"{U.shape[1]} sequences; give one length per sequence")
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
 
@@ -211,7 +244,10 @@ def forward(params: Params, U, x_init=None, *, activation: str = "tanh",
     with np.errstate(over="ignore", invalid="ignore"):   # divergence shows as inf/nan
         for t in range(U.shape[0]):
             A[t] += x @ W_xx.T                     # a_t = W_xx x_{t-1} + W_xu u_t + b_x
-            x = X[t] = sigma(A[t])                 # x_t = sigma(a_t)
+            if valid is None:
+                x = X[t] = sigma(A[t])             # x_t = sigma(a_t)
+            else:                                  # padding holds the state
+                x = X[t] = np.where(valid[t, :, None] > 0, sigma(A[t]), x)
         Z = X @ W_yx.T + b_y                       # (T, [B,] n_y)
         Y = output_map(output_activation)(Z)
-    return Trace(U, x_init, A, X, Z, Y, activation, output_activation)
+    return Trace(U, x_init, A, X, Z, Y, activation, output_activation, valid)

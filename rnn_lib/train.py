@@ -10,7 +10,13 @@ and lets the optimiser move the five parameters:
 
 ``train`` returns the trained parameters and a history dict (loss, gradient norm
 before clipping, whether the step was clipped, and an optional metric), so that a
-chapter can plot the run.
+chapter can plot the run. With a validation ``metric`` it can stop early: it keeps
+the best parameters seen and stops after ``patience`` evaluations without
+improvement, or as soon as the metric reaches ``stop_at``.
+
+The parameters may be a ``Params`` or any nested tuple of arrays (e.g. an
+encoder-decoder ``Seq2Seq``) when an ``objective`` gives the loss and gradients.
+``minibatches`` draws shuffled mini-batches of a data set, epoch after epoch.
 
 References: B. T. Polyak, "Some methods of speeding up the convergence of iteration
 methods" (1964), for momentum; D. P. Kingma & J. Ba, "Adam: a method for stochastic
@@ -24,6 +30,7 @@ from typing import Callable
 import numpy as np
 
 from ._checks import as_int, as_positive_float
+from ._tree import tree_map
 from .bptt import clip_by_global_norm, global_norm, loss_and_gradients
 from .elman import Params, check_params
 
@@ -47,9 +54,9 @@ class SGD:
     def step(self, params: Params, grads: Params) -> Params:
         """One update; returns the new parameters (the arguments are not changed)."""
         if self._v is None:
-            self._v = [np.zeros_like(g) for g in grads]
-        self._v = [self.momentum * v + g for v, g in zip(self._v, grads)]
-        return Params(*(p - self.lr * v for p, v in zip(params, self._v)))
+            self._v = tree_map(np.zeros_like, grads)
+        self._v = tree_map(lambda v, g: self.momentum * v + g, self._v, grads)
+        return tree_map(lambda p, v: p - self.lr * v, params, self._v)
 
 
 class Adam:
@@ -69,15 +76,15 @@ class Adam:
     def step(self, params: Params, grads: Params) -> Params:
         """One update; returns the new parameters (the arguments are not changed)."""
         if self._m is None:
-            self._m = [np.zeros_like(g) for g in grads]
-            self._s = [np.zeros_like(g) for g in grads]
+            self._m = tree_map(np.zeros_like, grads)
+            self._s = tree_map(np.zeros_like, grads)
         self._k += 1
         b1, b2 = self.beta1, self.beta2
-        self._m = [b1 * m + (1 - b1) * g for m, g in zip(self._m, grads)]
-        self._s = [b2 * s + (1 - b2) * g * g for s, g in zip(self._s, grads)]
+        self._m = tree_map(lambda m, g: b1 * m + (1 - b1) * g, self._m, grads)
+        self._s = tree_map(lambda s, g: b2 * s + (1 - b2) * g * g, self._s, grads)
         c1, c2 = 1 - b1 ** self._k, 1 - b2 ** self._k          # bias corrections
-        return Params(*(p - self.lr * (m / c1) / (np.sqrt(s / c2) + self.eps)
-                        for p, m, s in zip(params, self._m, self._s)))
+        return tree_map(lambda p, m, s: p - self.lr * (m / c1) / (np.sqrt(s / c2) + self.eps),
+                        params, self._m, self._s)
 
 
 def make_optimizer(name: str, lr: float | None = None, **options):
@@ -89,8 +96,27 @@ def make_optimizer(name: str, lr: float | None = None, **options):
     raise ValueError(f"unknown optimizer {name!r}; choose one of {', '.join(OPTIMIZERS)}")
 
 
-def _batch(data, step: int):
+def minibatches(n: int, batch_size: int, rng: np.random.Generator):
+    """Endless index batches: each epoch shuffles 0..n-1 and cuts it into batches.
+
+    ``batch = next(it)`` is an int array of ``min(batch_size, n)`` distinct indices; a
+    last partial batch of an epoch is dropped so that every batch has the same size.
+    """
+    n = as_int(n, "n", minimum=1)
+    batch_size = min(as_int(batch_size, "batch_size", minimum=1), n)
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError("rng must be a numpy.random.Generator, e.g. "
+                        f"np.random.default_rng(0); got {type(rng).__name__}")
+    while True:
+        order = rng.permutation(n)
+        for start in range(0, n - batch_size + 1, batch_size):
+            yield order[start:start + batch_size]
+
+
+def _batch(data, step: int, objective):
     batch = data(step) if callable(data) else data
+    if objective is not None:
+        return batch
     if not isinstance(batch, tuple) or len(batch) not in (2, 3):
         raise TypeError("data must be a tuple (U, target[, mask]) or a callable step -> "
                         f"such a tuple; got {type(batch).__name__}")
@@ -101,17 +127,23 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
           loss: str = "mse", activation: str = "tanh", output_activation: str | None = None,
           clip: float | None = None, truncate: int | None = None,
           metric: Callable[[Params], float] | None = None, eval_every: int = 10,
+          patience: int | None = None, stop_at: float | None = None,
+          higher_is_better: bool = True, objective: Callable | None = None,
           optimizer_options: dict | None = None) -> tuple[Params, dict]:
     """Train the RNN's five parameters by BPTT; return them and the history of the run.
 
     Parameters
     ----------
-    params : Params
+    params : Params (or a nested tuple of arrays, with ``objective``)
         Starting parameters (not changed).
     data : tuple or callable
         ``(U, target, mask)`` (or ``(U, target)``) used at every step, e.g. a
         ``tasks.Task``; or a function ``step -> (U, target, mask)`` that returns a
         fresh batch for each step (it should draw from its own seeded generator).
+        With ``objective``, whatever that function takes as its batch.
+    objective : callable (params, batch) -> (loss, grads), optional
+        Replaces the built-in ``loss_and_gradients``: for models that are not one
+        RNN (e.g. ``seq2seq.loss_and_gradients``) or data with padding (lengths).
     steps : int >= 1
         Number of updates.
     optimizer : {'sgd', 'adam'} or an object with ``step(params, grads) -> params``
@@ -122,22 +154,37 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
     clip : float, optional
         Rescale each gradient to a global norm of at most ``clip``.
     metric : callable params -> float, optional
-        Evaluated every ``eval_every`` steps and after the last one.
+        Evaluated every ``eval_every`` steps and after the last one, e.g. accuracy
+        on a validation split.
+    patience : int >= 1, optional
+        Early stopping: stop after this many evaluations of ``metric`` without a
+        new best, and return the best parameters seen (not the last ones).
+    stop_at : float, optional
+        Stop as soon as ``metric`` reaches this value (>= it, or <= it when
+        ``higher_is_better`` is False).
+    higher_is_better : bool
+        Whether a larger ``metric`` is better (accuracy) or a smaller one (error).
     optimizer_options : dict, optional
         More keywords for ``make_optimizer`` (e.g. ``momentum``, ``beta1``).
 
     Returns
     -------
     params : Params
-        The parameters after the last successful step.
+        The parameters after the last successful step, or with ``patience`` or
+        ``stop_at`` the ones with the best metric.
     history : dict
-        ``loss`` (steps,) the loss before each update; ``grad_norm`` (steps,) the
-        global gradient norm before clipping; ``clipped`` (steps,) bool;
+        ``loss`` (steps run,) the loss before each update; ``grad_norm`` the
+        global gradient norm before clipping; ``clipped`` bool;
         ``metric_step`` and ``metric`` (arrays, empty without ``metric``);
+        ``best_step`` and ``best_metric`` (None without ``metric``);
+        ``stopped_early``: True if ``patience`` or ``stop_at`` ended the run;
         ``diverged_at``: the step whose loss or gradient was not finite (training
         stops there), else None.
     """
-    params = check_params(params)
+    if objective is None:
+        params = check_params(params)
+    elif not callable(objective):
+        raise TypeError("objective must be a callable (params, batch) -> (loss, grads)")
     steps = as_int(steps, "steps", minimum=1)
     eval_every = as_int(eval_every, "eval_every", minimum=1)
     if clip is not None:
@@ -153,39 +200,65 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
                         f"grads) method; got {type(optimizer).__name__}")
     if metric is not None and not callable(metric):
         raise TypeError("metric must be a callable params -> float")
+    if (patience is not None or stop_at is not None) and metric is None:
+        raise ValueError("early stopping (patience or stop_at) needs a metric to watch")
+    if patience is not None:
+        patience = as_int(patience, "patience", minimum=1)
+    sign = 1.0 if higher_is_better else -1.0
 
     losses, norms, clipped, m_steps, m_values = [], [], [], [], []
-    diverged_at = None
+    diverged_at = best_step = best_value = best_params = None
+    stopped_early = False
+
+    def evaluate(k):
+        """Record the metric at step k; return True if training should stop."""
+        nonlocal best_step, best_value, best_params
+        value = float(metric(params))
+        m_steps.append(k)
+        m_values.append(value)
+        if best_value is None or sign * value > sign * best_value:
+            best_step, best_value, best_params = k, value, params
+        if stop_at is not None and sign * value >= sign * stop_at:
+            return True
+        return patience is not None and len(m_steps) - 1 - m_steps.index(best_step) >= patience
+
     for k in range(steps):
-        U, target, mask = _batch(data, k)
-        if metric is not None and k % eval_every == 0:
-            m_steps.append(k)
-            m_values.append(float(metric(params)))
+        if metric is not None and k % eval_every == 0 and evaluate(k):
+            stopped_early = True
+            break
+        batch = _batch(data, k, objective)
         # A diverging run shows as a non-finite loss or gradient (checked below),
         # not as a flood of overflow warnings.
         with np.errstate(over="ignore", invalid="ignore"):
-            L, grads, _ = loss_and_gradients(params, U, target, loss=loss, mask=mask,
-                                             activation=activation,
-                                             output_activation=output_activation,
-                                             truncate=truncate)
-            g = grads.params
+            if objective is None:
+                U, target, mask = batch
+                L, grads, _ = loss_and_gradients(params, U, target, loss=loss, mask=mask,
+                                                 activation=activation,
+                                                 output_activation=output_activation,
+                                                 truncate=truncate)
+                g = grads.params
+            else:
+                L, g = objective(params, batch)
             norm = global_norm(g)
         if not (np.isfinite(L) and np.isfinite(norm)):
             diverged_at = k
             break
-        losses.append(L)
+        losses.append(float(L))
         norms.append(norm)
         clipped.append(clip is not None and norm > clip)
         if clip is not None:
             g, _ = clip_by_global_norm(g, clip)
         params = opt.step(params, g)
-    if metric is not None and diverged_at is None:
-        m_steps.append(steps)
-        m_values.append(float(metric(params)))
+    else:
+        if metric is not None:
+            evaluate(steps)
+    if best_params is not None and (patience is not None or stop_at is not None):
+        params = best_params
     history = {
         "loss": np.array(losses), "grad_norm": np.array(norms),
         "clipped": np.array(clipped, dtype=bool),
         "metric_step": np.array(m_steps, dtype=int), "metric": np.array(m_values),
-        "diverged_at": diverged_at,
+        "best_step": best_step, "best_metric": best_value,
+        "stopped_early": stopped_early, "diverged_at": diverged_at,
     }
     return params, history
