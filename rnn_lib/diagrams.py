@@ -173,3 +173,144 @@ def plot_weight_sharing(fig=None, T: int = 4):
     draw_unrolled_rnn(top, T=T)
     draw_conv_sharing(bottom)
     return fig
+
+
+# -- chapter 5: the four problem types --------------------------------------------------
+#: node kind -> (face colour, edge colour); unused nodes are grey and dashed
+_PT_FILL = {"u": (NODE_FILL["u"], C["blue"]), "x": (NODE_FILL["x"], C["orange"]),
+            "y": (NODE_FILL["y"], C["green"]), "off": ("#F2F2F2", "0.6")}
+
+
+def _pt_node(ax, x, y, text, kind, used=True, fontsize=11):
+    """One node: input u = square, state x = rounded box, output y = circle."""
+    from matplotlib.patches import Circle, Rectangle
+    fc, ec = _PT_FILL[kind if used else "off"]
+    ls, color = ("-", C["black"]) if used else ("--", "0.55")
+    s = 0.62                                             # side of a square / circle's box
+    if kind == "u":
+        patch = Rectangle((x - s / 2, y - s / 2), s, s, fc=fc, ec=ec, lw=1.6, ls=ls)
+    elif kind == "y":
+        patch = Circle((x, y), s / 2 + 0.03, fc=fc, ec=ec, lw=1.6, ls=ls)
+    else:
+        patch = FancyBboxPatch((x - 0.4, y - 0.28), 0.8, 0.56,
+                               boxstyle="round,pad=0.02,rounding_size=0.14", fc=fc, ec=ec,
+                               lw=1.6, ls=ls)
+    ax.add_patch(patch)
+    ax.text(x, y, text, ha="center", va="center", fontsize=fontsize, color=color)
+
+
+def _pt_arrow(ax, start, end, weight, used=True, rad=0.0):
+    color, ls, _ = WEIGHT_STYLE[weight]
+    if not used:
+        color, ls = "0.65", ":"
+    ax.add_patch(FancyArrowPatch(start, end, arrowstyle="-|>", mutation_scale=11, color=color,
+                                 lw=1.4, ls=ls, shrinkA=1, shrinkB=1,
+                                 connectionstyle=f"arc3,rad={rad}"))
+
+
+def _pt_chain(ax, x0, n, *, inputs, outputs, u_text=None, y_text=None, x_text=None,
+              prev=None, dx=1.15, yu=0.0, yx=1.2, yy=2.4):
+    """n unrolled steps from x = x0: inputs/outputs are lists of booleans (used?).
+
+    ``prev`` is the x position of a state that feeds the first one (or None).
+    Returns the x position of the last state.
+    """
+    h_u, h_x, h_y = 0.31, 0.28, 0.34
+    for t in range(n):
+        cx = x0 + t * dx
+        ut = u_text[t] if u_text else (f"$u_{t}$" if inputs[t] else "0")
+        yt = y_text[t] if y_text else f"$y_{t}$"
+        xt = x_text[t] if x_text else f"$x_{t}$"
+        small = ut[0] != "$" and len(ut) > 3               # a token such as "<bos>"
+        _pt_node(ax, cx, yu, ut, "u", inputs[t], fontsize=7.5 if small else 10)
+        _pt_node(ax, cx, yx, xt, "x", True, fontsize=10)
+        _pt_node(ax, cx, yy, yt, "y", outputs[t], fontsize=10)
+        _pt_arrow(ax, (cx, yu + h_u), (cx, yx - h_x), "W_xu", inputs[t])
+        _pt_arrow(ax, (cx, yx + h_x), (cx, yy - h_y), "W_yx", outputs[t])
+        if prev is not None:
+            _pt_arrow(ax, (prev + 0.4, yx), (cx - 0.4, yx), "W_xx")
+        prev = cx
+    return prev
+
+
+def problem_types_figure(ax=None, figsize=(11.0, 3.0)):
+    """The four problem types of chapter 5 as unrolled RNNs, one panel each.
+
+    (a) one-to-many (one input u_0, an output at every step: the waveform);
+    (b) many-to-one (an input at every step, the output read at the last step:
+    price forecast, sentiment); (c) many-to-many, aligned (an input and an output
+    at every step: tagging); (d) seq2seq (an encoder reads the inputs, its context
+    c starts a decoder that writes an output sequence of another length, reading
+    its own previous output: number words -> digits).
+
+    Inputs are squares, states rounded boxes and outputs circles; unused inputs
+    and outputs are grey and dashed, so that nothing depends on colour alone.
+    ``ax``: a sequence of 4 Axes to draw on (default: a new figure of ``figsize``
+    inches with a legend row). Returns the Figure.
+    """
+    from matplotlib.lines import Line2D
+    if ax is None:
+        fig = plt.figure(figsize=figsize, layout="constrained")
+        axs = fig.subplots(1, 4, width_ratios=[4, 4, 4, 7.4])
+        legend = True
+    else:
+        axs = list(ax)
+        if len(axs) != 4:
+            raise ValueError(f"give 4 Axes to draw the 4 problem types on, got {len(axs)}")
+        fig = axs[0].figure
+        legend = False
+    yu, yx, yy = 0.0, 1.2, 2.4
+    n = 4
+    on, off = [True] * n, [False] * n
+    _pt_chain(axs[0], 0, n, inputs=[True] + off[1:], outputs=on)
+    _pt_chain(axs[1], 0, n, inputs=on, outputs=off[1:] + [True])
+    _pt_chain(axs[2], 0, n, inputs=on, outputs=on)
+    # seq2seq: encoder of 3 words, decoder of 4 tokens ("three hundred two" -> 3 0 2 <eos>)
+    last = _pt_chain(axs[3], 0, 3, inputs=[True] * 3, outputs=[False] * 3,
+                     y_text=[""] * 3)
+    d0 = last + 1.75
+    _pt_chain(axs[3], d0, 4, inputs=[True] * 4, outputs=[True] * 4,
+              u_text=["<bos>", "$y_0$", "$y_1$", "$y_2$"],
+              x_text=[f"$x^{{\\rm d}}_{s}$" for s in range(4)],
+              y_text=[f"$y_{s}$" for s in range(4)])
+    color, _, _ = WEIGHT_STYLE["W_xx"]
+    axs[3].add_patch(FancyArrowPatch((last + 0.4, yx), (d0 - 0.4, yx), arrowstyle="-|>",
+                                     mutation_scale=14, color=C["black"], lw=2.2,
+                                     shrinkA=1, shrinkB=1))
+    axs[3].text((last + d0) / 2, yx + 0.22, "context c", ha="center", va="bottom",
+                fontsize=9.5)
+    axs[3].text(d0 + 1.725, yu - 0.5, "reads its previous output", ha="center",
+                va="top", fontsize=8.5, color="0.3")
+    axs[3].text(1.15, yu - 0.5, "encoder reads the words", ha="center", va="top",
+                fontsize=8.5, color="0.3")
+    titles = ["(a) one-to-many\nwaveform", "(b) many-to-one\nprice / sentiment",
+              "(c) many-to-many (aligned)\ntagging",
+              "(d) seq2seq: encoder, then decoder\nnumber words → digits"]
+    widths = [(n - 1) * 1.15, (n - 1) * 1.15, (n - 1) * 1.15, d0 + 3 * 1.15]
+    for a, title, w in zip(axs, titles, widths):
+        a.set_title(title, fontsize=10.5)
+        a.set_xlim(-0.6, w + 0.6)
+        a.set_ylim(yu - 0.95, yy + 0.5)
+        a.set_aspect("equal")
+        a.axis("off")
+    for a in axs[:3]:
+        a.text((n - 1) * 1.15 / 2, yu - 0.5, "time step t →", ha="center", va="top",
+               fontsize=8.5, color="0.3")
+    if legend:
+        def mark(marker, kind, used=True):
+            fc, ec = _PT_FILL[kind if used else "off"]
+            return Line2D([], [], ls="none", marker=marker, ms=11, mfc=fc, mec=ec, mew=1.6)
+        handles = [mark("s", "u"), mark("o", "x"), mark("o", "y"), mark("s", "u", False)]
+        handles[1] = Line2D([], [], ls="none", marker="s", ms=13, mfc=_PT_FILL["x"][0],
+                            mec=_PT_FILL["x"][1], mew=1.6)
+        handles[2] = Line2D([], [], ls="none", marker="o", ms=11, mfc=_PT_FILL["y"][0],
+                            mec=_PT_FILL["y"][1], mew=1.6)
+        labels = ["input $u_t$ (square)", "state $x_t$ (rounded box)",
+                  "output $y_t$ (circle)", "not used (grey, dashed)"]
+        for w in ("W_xu", "W_xx", "W_yx"):
+            c, ls, lab = WEIGHT_STYLE[w]
+            handles.append(Line2D([], [], color=c, ls=ls, lw=1.6))
+            labels.append(lab)
+        fig.legend(handles, labels, loc="outside lower center", ncols=7, fontsize=9,
+                   frameon=False)
+    return fig

@@ -5,9 +5,10 @@ frame of every one, and the benchmarks time them.
 """
 from .first_order import EXPLORERS as _FIRST_ORDER
 from .gradients import EXPLORERS as _GRADIENTS
+from .problems import EXPLORERS as _PROBLEMS
 from .rnn_state import EXPLORERS as _RNN_STATE
 from .state_space import EXPLORERS as _STATE_SPACE
 
-ALL = {**_FIRST_ORDER, **_STATE_SPACE, **_RNN_STATE, **_GRADIENTS}
+ALL = {**_FIRST_ORDER, **_STATE_SPACE, **_RNN_STATE, **_GRADIENTS, **_PROBLEMS}
 
 __all__ = ["ALL"]
