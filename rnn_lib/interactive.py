@@ -113,6 +113,17 @@ class Slider(NamedTuple):
         return f"{self.label} = {self.fmt.format(value)}"
 
 
+PRINT_FRAMES = 4
+
+
+def print_frames(n: int) -> list[int]:
+    """Indices of the frames a printed page shows: all of them, or PRINT_FRAMES spread
+    evenly from the first to the last."""
+    if n <= PRINT_FRAMES:
+        return list(range(n))
+    return sorted({round(i * (n - 1) / (PRINT_FRAMES - 1)) for i in range(PRINT_FRAMES)})
+
+
 def _to_webp(rgba: Image.Image, colors: int) -> bytes:
     """Lossless WebP of an RGBA image reduced to ``colors`` colours (0: all).
 
@@ -317,6 +328,16 @@ class Explorer:
             "alts": [self.alt(v) for v in grid],
             "frames": uris,
         }
+        # Print: no dead controls; a small multiple of up to PRINT_FRAMES frames spread
+        # over the grid instead (their images are filled in by the script below).
+        picks = print_frames(len(grid))
+        cells = "".join(
+            f'<figure class="rnnfig-cell" data-k="{k}"><div class="rnnfig-stack">'
+            + (f'<img class="rnnfig-pbg" alt="" width="{w}" height="{h}">' if bg_uri else "")
+            + f'<img class="rnnfig-pframe" alt="" width="{w}" height="{h}"></div>'
+            f'<figcaption>{html.escape(self.alt(grid[k]))}</figcaption></figure>'
+            for k in picks)
+        printed = f'<div class="rnnfig-print" aria-hidden="true">{cells}</div>'
         style = (f"#{uid}{{max-width:{w}px;margin:0 0 1em 0}}"
                  f"#{uid} img{{width:100%;height:auto;display:block}}"
                  f"#{uid} .rnnfig-stack{{position:relative}}"
@@ -326,7 +347,15 @@ class Explorer:
                  f"#{uid} .rnnfig-control label{{min-width:2.5em;text-align:right;font-weight:600}}"
                  f"#{uid} input[type=range]{{flex:1;min-width:8em}}"
                  f"#{uid} output{{min-width:9em}}"
-                 f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}")
+                 f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}"
+                 f"#{uid} .rnnfig-print{{display:none}}"
+                 f"#{uid} .rnnfig-stack .rnnfig-pframe{{position:absolute;left:0;top:0}}"
+                 f"@media print{{#{uid}{{max-width:100%;break-inside:avoid}}"
+                 f"#{uid}>.rnnfig-stack,#{uid}>img.rnnfig-frame,#{uid} .rnnfig-control"
+                 f"{{display:none}}"
+                 f"#{uid} .rnnfig-print{{display:grid;grid-template-columns:1fr 1fr;gap:.3em}}"
+                 f"#{uid} .rnnfig-cell{{margin:0;break-inside:avoid}}"
+                 f"#{uid} figcaption{{font-size:8pt;text-align:center}}}}")
         script = (
             "(function(){var r=document.getElementById('%s');"
             "var m=JSON.parse(r.querySelector('script[type=\"application/json\"]').textContent);"
@@ -336,7 +365,11 @@ class Explorer:
             "r.querySelector('#'+ins[j].id.replace(/-s(\\d+)$/,'-o$1')).textContent=t;"
             "ins[j].setAttribute('aria-valuetext',t);}"
             "img.src=m.frames[k];img.alt=m.alts[k];}"
-            "for(var j=0;j<ins.length;j++){ins[j].addEventListener('input',show);}})();" % uid)
+            "for(var j=0;j<ins.length;j++){ins[j].addEventListener('input',show);}"
+            "var bg=r.querySelector('img.rnnfig-bg');"
+            "r.querySelectorAll('.rnnfig-cell').forEach(function(c){"
+            "var k=+c.getAttribute('data-k');c.querySelector('.rnnfig-pframe').src=m.frames[k];"
+            "var b=c.querySelector('.rnnfig-pbg');if(b&&bg){b.src=bg.src;}});})();" % uid)
         meta_json = json.dumps(meta, separators=(",", ":")).replace("</", "<\\/")
         frame = (f'<img class="rnnfig-frame" src="{uris[start]}" '
                  f'alt="{html.escape(self.alt(grid[start]))}" width="{w}" height="{h}">')
@@ -344,7 +377,7 @@ class Explorer:
             frame = (f'<div class="rnnfig-stack"><img class="rnnfig-bg" src="{bg_uri}" alt="" '
                      f'width="{w}" height="{h}">{frame}</div>')
         return (f'<div class="rnnfig" id="{uid}"><style>{style}</style>' + frame
-                + "".join(controls) + note
+                + "".join(controls) + note + printed
                 + f'<script type="application/json">{meta_json}</script>'
                 + f'<script>{script}</script></div>')
 

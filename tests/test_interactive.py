@@ -1,4 +1,5 @@
 """Slider figures: every static frame drawn, the live face reacts, the HTML is sound."""
+import html
 import json
 import re
 import warnings
@@ -7,7 +8,7 @@ import numpy as np
 import pytest
 
 from rnn_lib.explorers import ALL
-from rnn_lib.interactive import FRAME_BUDGET, STATIC_ENV, Explorer, Slider
+from rnn_lib.interactive import FRAME_BUDGET, STATIC_ENV, Explorer, Slider, print_frames
 
 
 @pytest.fixture(scope="module", params=sorted(ALL))
@@ -76,6 +77,14 @@ def test_static_html_is_deterministic_and_complete(explorer, monkeypatch):
         assert re.search(rf'<label for="rnnfig-\w+-s{k}">', page)
     held = [s for s in ex.sliders if s.name not in ex.static]
     assert ('<p class="rnnfig-note">' in page) == bool(held)
+    # Print: a small multiple of frames spread over the grid, each captioned with its
+    # values, in place of the controls (which print hides).
+    picks = print_frames(len(meta["frames"]))
+    cells = re.findall(r'<figure class="rnnfig-cell" data-k="(\d+)">.*?<figcaption>(.*?)'
+                       r'</figcaption>', page)
+    assert [int(k) for k, _ in cells] == picks and 2 <= len(picks) <= 4
+    assert [html.unescape(c) for _, c in cells] == [meta["alts"][k] for k in picks]
+    assert "@media print" in page
 
 
 def _toy(colors=64):
@@ -156,3 +165,9 @@ def test_whole_frame_is_restored_after_an_overlay(height):
     ex = make()
     ex.overlay(a=1)
     assert ex.live_frame(a=1) == make().live_frame(a=1)
+
+
+def test_print_frames_spread_from_first_to_last():
+    assert print_frames(2) == [0, 1] and print_frames(4) == [0, 1, 2, 3]
+    assert print_frames(39) == [0, 13, 25, 38]
+    assert print_frames(5) == [0, 1, 3, 4]
