@@ -16,8 +16,17 @@ package) opens each page of the book from a local HTTP server and checks that
   (which must decode), its alt text and the ``<output>`` text (and the input's
   ``aria-valuetext`` with it); setting the value back restores all of them.
 
-With ``RNN_BOOK_SCREENSHOTS=<folder>`` it also saves a full-page screenshot of each
-chapter at 1280x900 and one of the first chapter at 1024x768, to look at by eye.
+- it is accessible: axe-core (the npm package, ``npm ci`` installs it into
+  ``node_modules/``), injected into every page, finds no serious or critical
+  violation of WCAG 2.1 A/AA; every image of the text has alt text that says what
+  it shows (not a file name), and every slider's label is tied to its input;
+- it fits a classroom projector: at 1024x768 no page scrolls sideways and every
+  figure fits the width (a screenshot of each page at that size is taken);
+- it prints: under ``@media print`` every slider figure hides its controls and
+  shows a small multiple of frames whose images decode.
+
+With ``RNN_BOOK_SCREENSHOTS=<folder>`` the screenshots are kept there (full pages at
+1280x900, and at 1024x768), to look at by eye.
 
 The browser is found on PATH (``chromium`` or ``chromium-browser``); Playwright's
 own browser downloads are not used. Without a browser the tests are skipped, except
@@ -29,6 +38,7 @@ import importlib
 import os
 import re
 import shutil
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -59,7 +69,6 @@ def _toc_pages():
 
 
 PAGES = _toc_pages()
-FIRST_CHAPTER = next(p for p in PAGES if p.startswith("chapters/"))
 
 
 def _unavailable(message):
@@ -326,6 +335,90 @@ def check_sliders(page):
     return out
 
 
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+AXE_RUN = """async () => {
+  // preload: false -- axe's own CSS fetch resolves the theme's @import "../basic.css"
+  // against the page, not the stylesheet, and asks for a file that does not exist.
+  const r = await axe.run(document, {preload: false, runOnly: {type: 'tag',
+      values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}});
+  return r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
+    .map(v => `[${v.impact}] ${v.id}: ${v.help} -- ` + v.nodes.slice(0, 3)
+      .map(n => n.target.join(' ')).join(' | '));
+}"""
+
+
+def check_accessibility(page):
+    """axe-core's serious and critical violations, images without real alt text,
+    range inputs without a tied label."""
+    if not AXE.exists():
+        return [f"{AXE} is missing: run `npm ci` in the project folder (package.json "
+                f"pins axe-core)"]
+    page.add_script_tag(path=str(AXE))
+    out = page.evaluate(AXE_RUN)
+    out += page.evaluate("""() => [...document.querySelectorAll('main img')]
+        .filter(i => !i.closest('[aria-hidden="true"]') && !i.classList.contains('rnnfig-bg'))
+        .filter(i => { const a = (i.getAttribute('alt') || '').trim();
+                       return a.length < 10 || /_images\/|\.(png|jpe?g|svg|webp)$/i.test(a); })
+        .map(i => 'image without alt text that says what it shows: alt=' +
+                  JSON.stringify(i.getAttribute('alt')) + ' src=' + i.src.slice(0, 60))""")
+    out += page.evaluate("""() => [...document.querySelectorAll('input')]
+        .filter(i => !(i.labels && i.labels.length) && !i.getAttribute('aria-label'))
+        .map(i => 'input without a label: ' + (i.id || i.name || i.type))""")
+    return out
+
+
+def check_projector(page, rel, screenshot_dir):
+    """At 1024x768: nothing scrolls sideways, every figure fits; a screenshot is taken."""
+    page.set_viewport_size(SMALL_VIEWPORT)
+    page.wait_for_timeout(200)
+    out = page.evaluate("""() => {
+      const w = document.documentElement.clientWidth, bad = [];
+      if (document.documentElement.scrollWidth > w + 1)
+        bad.push('the page scrolls sideways at 1024 px: ' +
+                 document.documentElement.scrollWidth + ' > ' + w);
+      for (const i of document.querySelectorAll('main img')) {
+        const r = i.getBoundingClientRect();
+        if (r.width > 0 && r.right > w + 1)
+          bad.push('image wider than the window at 1024 px: ' + i.src.slice(0, 60));
+      }
+      return bad;
+    }""")
+    folder = screenshot_dir or Path(tempfile.gettempdir())
+    shot = folder / f"{Path(rel).stem}-1024x768.png"
+    page.evaluate("() => window.scrollTo(0, 0)")
+    page.screenshot(path=str(shot))
+    if not shot.exists() or shot.stat().st_size < 10_000:
+        out.append(f"the 1024x768 screenshot {shot} is missing or blank")
+    page.set_viewport_size(VIEWPORT)
+    return out
+
+
+PRINT_STATE = """async () => {
+  const out = [];
+  for (const f of document.querySelectorAll('.rnnfig')) {
+    const shown = e => e && getComputedStyle(e).display !== 'none';
+    const controls = [...f.querySelectorAll('.rnnfig-control')].filter(shown);
+    const grid = f.querySelector('.rnnfig-print');
+    if (controls.length) out.push(f.id + ': slider controls still show in print');
+    if (!shown(grid)) { out.push(f.id + ': no small multiple of frames in print'); continue; }
+    const imgs = [...grid.querySelectorAll('img')];
+    const ok = await Promise.all(imgs.map(async i => {
+      try { await i.decode(); } catch (e) { return false; } return i.naturalWidth > 0; }));
+    if (imgs.length < 2 || ok.includes(false))
+      out.push(f.id + ': printed frames missing or not decoding (' + imgs.length + ')');
+  }
+  return out;
+}"""
+
+
+def check_print(page):
+    page.emulate_media(media="print")
+    try:
+        return page.evaluate(PRINT_STATE)
+    finally:
+        page.emulate_media(media="screen")
+
+
 def open_page(browser, url, origin, viewport=VIEWPORT):
     """A fresh context and page, loaded and settled; returns (context, page, watch)."""
     context = browser.new_context(viewport=viewport, service_workers="block")
@@ -344,13 +437,12 @@ def check_page(browser, origin, rel, screenshot_dir=None):
     try:
         problems = check_math(page)
         problems += check_sliders(page)
+        problems += check_accessibility(page)
+        problems += check_print(page)
         if screenshot_dir is not None and rel.startswith("chapters/"):
-            stem = Path(rel).stem
             page.evaluate("() => window.scrollTo(0, 0)")
-            page.screenshot(path=str(screenshot_dir / f"{stem}.png"), full_page=True)
-            if rel == FIRST_CHAPTER:
-                page.set_viewport_size(SMALL_VIEWPORT)
-                page.screenshot(path=str(screenshot_dir / f"{stem}-1024x768.png"), full_page=True)
+            page.screenshot(path=str(screenshot_dir / f"{Path(rel).stem}.png"), full_page=True)
+        problems += check_projector(page, rel, screenshot_dir)
         watch.settle()                                    # let late requests be recorded
         return watch.problems() + problems
     finally:
