@@ -13,6 +13,9 @@ markdown cell that starts with its label ``(ex-chN-j)=`` and a MyST admonition
 
 nbval executes every notebook in the test suite, so every solution runs its checks
 there: a solution that no longer satisfies its exercise fails the suite.
+
+The introduction, a MyST markdown page, ends with a section "## Exercises" of recall
+exercises labelled ``(ex-ch0-j)=``, each followed by its dropdown answer.
 """
 import json
 import re
@@ -26,7 +29,9 @@ HEADING = re.compile(r"^## (\d+)\.(\d+) Exercises\s*$", re.M)
 EXERCISE = re.compile(r"^\(ex-ch(\d+)-(\d+)\)=\n:::\{admonition\} Exercise (\d+)\.(\d+) — \S")
 DROPDOWN = re.compile(r"^:{3,}\{dropdown\}|^:class:.*\bdropdown\b", re.M)
 # Chapters that must have exercises; any other chapter with a section is checked too.
-REQUIRED = ["01_first_order_systems", "02_state_space_model", "03_rnn", "04_bptt"]
+REQUIRED = ["01_first_order_systems", "02_state_space_model", "03_rnn", "04_bptt",
+            "05_problem_types"]
+INTRODUCTION = ROOT / "chapters" / "00_introduction.md"
 
 
 def _cells(path):
@@ -138,7 +143,39 @@ def test_coding_exercises_have_a_starter_and_a_hidden_checked_solution(path):
             assert not long, f"lines over 79 characters: {long}"
 
 
+def _intro_blocks():
+    """The introduction's exercises: the text from each label to the next (or the end)."""
+    text = INTRODUCTION.read_text(encoding="utf-8")
+    heads = list(re.finditer(r"^## Exercises[ \t]*$", text, re.M))
+    assert len(heads) == 1, f"want one '## Exercises' section, found {len(heads)}"
+    section = text[heads[0].end():]
+    assert not re.search(r"^#{1,2} ", section, re.M), \
+        "the Exercises section must be the introduction's last section"
+    starts = [m.start() for m in re.finditer(r"^\(ex-", section, re.M)]
+    assert section.count(":::{admonition} Exercise") == len(starts), \
+        "every exercise needs its label"
+    return [section[a:b] for a, b in zip(starts, starts[1:] + [len(section)])]
+
+
+def test_the_introduction_has_recall_exercises_with_dropdown_answers():
+    blocks = _intro_blocks()
+    assert 3 <= len(blocks) <= 6, f"{len(blocks)} exercises, want 3 to 6"
+    for j, block in enumerate(blocks, start=1):
+        m = EXERCISE.match(block)
+        assert m, (f"introduction exercise {j} must start with its label and "
+                   f"':::{{admonition}} Exercise 0.{j} — title'")
+        assert [int(g) for g in m.groups()] == [0, j, 0, j], m.group(0)
+        assert ":class: tip" in block
+        lines = block.split("\n")
+        close = next(n for n, line in enumerate(lines) if n > 1 and line.strip() == ":::")
+        assert DROPDOWN.search("\n".join(lines[close + 1:])), \
+            f"introduction exercise {j} has no dropdown answer after it"
+
+
 def test_exercise_labels_are_unique_across_the_book():
     labels = [label for p in NOTEBOOKS for c in _cells(p) if c["cell_type"] == "markdown"
               for label in re.findall(r"^\((ex-[\w-]+)\)=", c["source"], re.M)]
+    labels += [label for p in sorted((ROOT / "chapters").glob("*.md"))
+               for label in re.findall(r"^\((ex-[\w-]+)\)=",
+                                       p.read_text(encoding="utf-8"), re.M)]
     assert len(labels) == len(set(labels)), sorted(labels)
