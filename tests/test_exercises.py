@@ -110,12 +110,17 @@ def test_three_to_six_exercises_numbered_and_labelled_in_order(path):
         assert ":class: tip" in cells[i]["source"]
 
 
+def _of_kind(path, wanted):
+    """(cell index, the cells after it) of every exercise of one kind in a notebook."""
+    cells = _cells(path)
+    return [(i, after) for i, kind, after in _exercises(cells, _section_start(cells))
+            if kind == wanted]
+
+
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
 def test_recall_exercises_have_a_collapsed_answer(path):
     cells = _cells(path)
-    for i, kind, after in _exercises(cells, _section_start(cells)):
-        if kind != "recall":
-            continue
+    for i, after in _of_kind(path, "recall"):
         lines = cells[i]["source"].split("\n")
         close = next(n for n, line in enumerate(lines) if n > 1 and line.strip() == ":::")
         own = "\n".join(lines[close + 1:])                 # after the admonition
@@ -126,10 +131,7 @@ def test_recall_exercises_have_a_collapsed_answer(path):
 
 @pytest.mark.parametrize("path", WITH_EXERCISES, ids=lambda p: p.stem)
 def test_coding_exercises_have_a_starter_and_a_hidden_checked_solution(path):
-    cells = _cells(path)
-    for i, kind, after in _exercises(cells, _section_start(cells)):
-        if kind != "code":
-            continue
+    for i, after in _of_kind(path, "code"):
         code = [c for c in after if c["cell_type"] == "code"]
         assert len(code) == 2, f"exercise cell {i}: want a starter and a solution cell"
         starter, solution = code
