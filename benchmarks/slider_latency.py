@@ -3,13 +3,13 @@
 For each figure in rnn_lib.explorers.ALL: the time the live face takes to answer a
 slider move (``Explorer.live_frame``: update the artists, draw, encode) over a sample of
 positions of its live grid, and the number and bytes of its static frames.
+``benchmarks/run.py`` (section ``sliders``) imports ``measure`` from here.
 
     python benchmarks/slider_latency.py [--quick] [--out benchmarks/RESULTS-sliders.md]
 """
 from __future__ import annotations
 
 import argparse
-import itertools
 import platform
 import time
 
@@ -25,6 +25,32 @@ def positions(ex, n, rng):
             for _ in range(n)]
 
 
+def measure(make, n, rng, static=True) -> dict:
+    """Time one figure: make it, n live moves, and (if ``static``) its static face.
+
+    Returns a dict with the seconds to make the figure (``make_s``), the live move times
+    (``times``, seconds), and, with ``static``, ``static_s`` (seconds for
+    ``static_html``), ``frames`` (count), ``frame_bytes`` and ``html_bytes``.
+    """
+    t0 = time.perf_counter()
+    ex = make()
+    row = {"make_s": time.perf_counter() - t0}
+    ex.live_frame()                                   # warm up
+    times = []
+    for values in positions(ex, n, rng):
+        t0 = time.perf_counter()
+        ex.live_frame(**values)
+        times.append(time.perf_counter() - t0)
+    row["times"] = times
+    if static:
+        t0 = time.perf_counter()
+        page = ex.static_html()
+        row["static_s"] = time.perf_counter() - t0
+        frames = ex.frames()
+        row.update(frames=len(frames), frame_bytes=sum(map(len, frames)), html_bytes=len(page))
+    return row
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--quick", action="store_true", help="few positions, for CI")
@@ -34,19 +60,10 @@ def main():
     n = 5 if args.quick else 60
     rows = []
     for name, make in ALL.items():
-        ex = make()
-        ex.live_frame()                                   # warm up
-        times = []
-        for values in positions(ex, n, rng):
-            t0 = time.perf_counter()
-            ex.live_frame(**values)
-            times.append(time.perf_counter() - t0)
-        t0 = time.perf_counter()
-        page = ex.static_html()
-        t_static = time.perf_counter() - t0
-        frames = ex.frames()
-        rows.append((name, len(times), 1e3 * np.median(times), 1e3 * np.percentile(times, 95),
-                     len(frames), sum(map(len, frames)) / 1024, len(page) / 1024, t_static))
+        r = measure(make, n, rng)
+        rows.append((name, len(r["times"]), 1e3 * np.median(r["times"]),
+                     1e3 * np.percentile(r["times"], 95), r["frames"], r["frame_bytes"] / 1024,
+                     r["html_bytes"] / 1024, r["static_s"]))
     head = ("| figure | moves | live median (ms) | live p95 (ms) | static frames | frame KiB "
             "| HTML KiB | static build (s) |\n|---|---|---|---|---|---|---|---|")
     lines = [head] + ["| {} | {} | {:.0f} | {:.0f} | {} | {:.0f} | {:.0f} | {:.1f} |".format(*r)
