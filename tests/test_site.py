@@ -355,7 +355,7 @@ def check_accessibility(page):
                 f"pins axe-core)"]
     page.add_script_tag(path=str(AXE))
     out = page.evaluate(AXE_RUN)
-    out += page.evaluate("""() => [...document.querySelectorAll('main img')]
+    out += page.evaluate(r"""() => [...document.querySelectorAll('main img')]
         .filter(i => !i.closest('[aria-hidden="true"]') && !i.classList.contains('rnnfig-bg'))
         .filter(i => { const a = (i.getAttribute('alt') || '').trim();
                        return a.length < 10 || /_images\/|\.(png|jpe?g|svg|webp)$/i.test(a); })
