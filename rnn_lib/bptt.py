@@ -167,24 +167,19 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
     """
     if loss not in ("mse", "cross_entropy"):
         raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'cross_entropy'")
+    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
+        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
+                         f"{output_activation!r}")
+    out = "softmax" if loss == "cross_entropy" else output_activation or "identity"
+    trace = forward(params, U, x_init, lengths=lengths, activation=activation,
+                    output_activation=out)
+    if mask is None:
+        mask = trace.valid                                   # None, or the real steps
     if loss == "mse":
-        out = output_activation or "identity"
-        trace = forward(params, U, x_init, lengths=lengths, activation=activation,
-                        output_activation=out)
-        if mask is None and trace.valid is not None:
-            mask = trace.valid
         L, dY = mse(trace.Y, target, mask)
         return L, backward(params, trace, dY, truncate=truncate), trace
-    if loss == "cross_entropy":
-        if output_activation not in (None, "softmax"):
-            raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
-                             f"{output_activation!r}")
-        trace = forward(params, U, x_init, lengths=lengths, activation=activation,
-                        output_activation="softmax")
-        if mask is None and trace.valid is not None:
-            mask = trace.valid
-        L, dZ = softmax_cross_entropy(trace.Z, target, mask)
-        return L, backward(params, trace, dZ=dZ, truncate=truncate), trace
+    L, dZ = softmax_cross_entropy(trace.Z, target, mask)
+    return L, backward(params, trace, dZ=dZ, truncate=truncate), trace
 
 
 def global_norm(grads: Params) -> float:

@@ -31,6 +31,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_int, as_positive_float
+from .activations import softmax
 from .bptt import backward
 from .bptt import loss_and_gradients as rnn_loss_and_gradients
 from .elman import Params, Trace, check_params, forward, init_params
@@ -158,7 +159,6 @@ def decode(model: Seq2Seq, U, lengths=None, *, bos_id: int, eos_id: int, max_len
     V = dec.sizes[1]
     context, _ = encode(model, U, lengths)
     B = context.shape[0]
-    W_xx, W_xu, W_yx, b_x, b_y = dec
     x = context
     token = np.full(B, as_int(bos_id, "bos_id", minimum=0))
     done = np.zeros(B, dtype=bool)
@@ -167,12 +167,9 @@ def decode(model: Seq2Seq, U, lengths=None, *, bos_id: int, eos_id: int, max_len
     states = np.empty((max_len + 1, B, x.shape[-1]))
     states[0] = x
     for s in range(max_len):
-        x = np.tanh(x @ W_xx.T + W_xu[:, token].T + b_x)       # W_xu e_v = column v
-        z = x @ W_yx.T + b_y
-        if temperature is not None:
-            z = z / temperature
-        p = np.exp(z - z.max(axis=-1, keepdims=True))
-        p /= p.sum(axis=-1, keepdims=True)
+        step = forward(dec, one_hot(token, V)[None], x)         # one step of the decoder
+        x, z = step.X[0], step.Z[0]
+        p = softmax(z if temperature is None else z / temperature)
         if temperature is None:
             token = np.argmax(p, axis=-1)
         else:
