@@ -8,6 +8,14 @@
   adds its inline ``const THEBE_JS_URL = ...`` late, and Sphinx 7.4's page writer adds
   it again under another name, so every page threw "Identifier 'THEBE_JS_URL' has
   already been declared" in the browser.
+- It reads the pages in ``book_parallel_jobs`` processes (0: one per CPU). The
+  jupyter-book CLI has no ``-j`` option, so the value is handed to Sphinx here, before
+  the builder reads. Each process executes its own notebooks, so the kernels of two
+  chapters run side by side. Sphinx only reads in parallel when more than five pages
+  changed, so a rebuild after editing one chapter stays serial.
+  Three extensions that jupyter-book loads do not say whether they are safe for
+  parallel reading, and Sphinx's warning about that would fail a ``-W`` build. Each
+  was read and keeps no per-page state in the environment; ``_READ_SAFE`` says why.
 """
 import os
 
@@ -28,7 +36,34 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     files[:] = keep
 
 
+# Extensions that do not declare parallel_read_safe, and why reading in parallel is safe.
+_READ_SAFE = {
+    # Replaces the section-number pass, which Sphinx runs once in the main process
+    # after the pages read in parallel are merged. (The book numbers no toctree.)
+    "sphinx_multitoc_numbering": "numbers sections after the merge",
+    # Only copies MathJax into _static/ when the build finishes.
+    "sphinx-mathjax-offline": "acts at build-finished only",
+    # Read-time transforms only annotate each page's own doctree; its environment
+    # attributes are set once, at builder-inited, and only for LaTeX builders.
+    "sphinx_jupyterbook_latex": "annotates each doctree, no per-page environment state",
+}
+
+
+def _set_jobs(app):
+    jobs = app.config.book_parallel_jobs
+    if not isinstance(jobs, int) or jobs < 0:
+        raise ValueError(f"book_parallel_jobs must be an integer >= 0 (0: one per CPU), "
+                         f"got {jobs!r}")
+    app.parallel = jobs or os.cpu_count() or 1
+    for name in _READ_SAFE:
+        extension = app.extensions.get(name)
+        if extension is not None and extension.parallel_read_safe is None:
+            extension.parallel_read_safe = True
+
+
 def setup(app):
     os.environ[STATIC_ENV] = "1"
+    app.add_config_value("book_parallel_jobs", 0, "")
+    app.connect("builder-inited", _set_jobs)
     app.connect("html-page-context", _drop_duplicate_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
