@@ -19,7 +19,9 @@
 """
 import os
 
-from rnn_lib.interactive import STATIC_ENV
+# rnn_lib.interactive.STATIC_ENV (tests/test_book.py checks that they agree). Importing
+# rnn_lib here would load matplotlib and Pillow into every build: 2 s of start-up.
+STATIC_ENV = "RNN_BOOK_STATIC"
 
 
 def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):

@@ -27,6 +27,17 @@ def test_toc_lists_the_chapters_in_the_articles_order():
     assert found == CHAPTERS + ["teachers", "glossary"]      # the classroom pages last
 
 
+def test_build_extension_sets_the_variable_that_rnn_lib_reads():
+    # _ext/book_build.py names the variable itself, to keep rnn_lib out of Sphinx's start-up
+    import importlib.util
+
+    from rnn_lib.interactive import STATIC_ENV
+    spec = importlib.util.spec_from_file_location("book_build", ROOT / "_ext" / "book_build.py")
+    ext = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(ext)
+    assert ext.STATIC_ENV == STATIC_ENV
+
+
 @pytest.mark.build
 def test_book_builds_with_no_warning_and_every_chapter_in_the_navigation(built_book):
     proc, html = built_book
