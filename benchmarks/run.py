@@ -15,7 +15,7 @@ target and whether it was met):
 - ``cells``    a profile of every notebook executed the way the build does it (static
                face, nbclient): kernel start-up, each cell's time, and the time inside the
                slider figures' static faces, inline figures and training loops.
-- ``pytest``   wall time of the full ``pytest`` (``--quick``: ``tests/test_elman.py``).
+- ``pytest``   wall time of the full ``pytest -n auto`` (``--quick``: ``tests/test_elman.py``).
 - ``sliders``  live redraw latency of every slider figure (median, 95th percentile), its
                static frames and bytes (uses ``slider_latency.measure``). Target: <= 100 ms.
 - ``pages``    each chapter page's own bytes (HTML and the images it loads, not
@@ -469,7 +469,8 @@ def section_cells(sec: Section, ctx: dict):
 
 # -- pytest --------------------------------------------------------------------------------
 def section_pytest(sec: Section, ctx: dict):
-    args = ["tests/test_elman.py"] if sec.quick else []
+    # The README's test command: one xdist worker per CPU (see pyproject.toml).
+    args = ["tests/test_elman.py"] if sec.quick else ["-n", "auto"]
     cmd = [sys.executable, "-m", "pytest", "-q", *args]
     rows = []
     times = []
@@ -485,7 +486,7 @@ def section_pytest(sec: Section, ctx: dict):
         failed = [ln.split(" - ")[0][len("FAILED "):] for ln in proc.stdout.splitlines()
                   if ln.startswith(("FAILED ", "ERROR "))]
         rows.append(summary)
-    label = "pytest " + (" ".join(args) if args else "(everything: tests/ and chapters/)")
+    label = "pytest " + (" ".join(args) if sec.quick else "-n auto (everything: tests/ and chapters/)")
     sec.add(f"`{' '.join(['pytest', '-q', *args])}` from the repository's root.\n\n"
             + table(["command", "median (s)", "runs (s)", "last result"],
                     [[label, f"{med(times):.0f}", " / ".join(f"{t:.0f}" for t in times),

@@ -26,6 +26,9 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+#: the chapter pages, in the article's order
+CHAPTERS = ["00_introduction", "01_first_order_systems", "02_state_space_model", "03_rnn",
+            "04_bptt", "05_problem_types"]
 
 
 @pytest.fixture(scope="session")
@@ -42,3 +45,13 @@ def built_book(tmp_path_factory):
     cmd = [str(exe), "build", "-W", "-n", "--keep-going", "--path-output", str(out), str(ROOT)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=600, cwd=ROOT)
     return proc, out / "_build" / "html"
+
+
+def pytest_collection_modifyitems(items):
+    """The build and browser checks (test_site.py, the longest module) go first.
+
+    Under pytest-xdist (``--dist loadscope --no-loadscope-reorder``, see pyproject.toml)
+    one worker then builds the book while the other runs the notebooks and the unit
+    tests, instead of the build starting last and running alone.
+    """
+    items.sort(key=lambda item: item.path.name != "test_site.py")    # stable: rest in order

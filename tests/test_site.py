@@ -45,7 +45,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ROOT
+from conftest import CHAPTERS, ROOT
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
@@ -58,6 +58,44 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 VIEWPORT = {"width": 1280, "height": 900}
 SMALL_VIEWPORT = {"width": 1024, "height": 768}
 TIMEOUT_MS = 30_000
+
+
+def test_book_builds_with_no_warning_and_every_chapter_in_the_navigation(built_book):
+    proc, html = built_book
+    log = proc.stdout + proc.stderr
+    assert proc.returncode == 0, log[-5000:]
+    # Sphinx and myst-nb report as "WARNING:" / "ERROR:"; ipykernel's own
+    # "[IPKernelApp] WARNING | Kernel is running over TCP" is about the kernel's
+    # transport on this machine, not the book.
+    problems = re.findall(r".*\b(?:WARNING|ERROR|CRITICAL):.*", log)
+    assert not problems, "\n".join(problems)
+    index = (html / "index.html").read_text(encoding="utf-8")
+    for name in CHAPTERS:
+        page = html / "chapters" / f"{name}.html"
+        assert page.exists(), f"{page} was not built"
+        assert f"chapters/{name}.html" in index, f"{name} missing from the navigation"
+    # Every notebook chapter executed: its figures are in the page.
+    for name in CHAPTERS[1:]:
+        text = (html / "chapters" / f"{name}.html").read_text(encoding="utf-8")
+        assert "<img" in text or "data:image" in text, f"{name} shows no figure"
+
+
+def page_bytes(html_dir, page):
+    """A page's own bytes: its HTML plus the local images it references, not _static/."""
+    text = page.read_text(encoding="utf-8")
+    total = page.stat().st_size
+    for src in set(re.findall(r'<img[^>]+src="([^"]+)"', text)):
+        if src.startswith("data:") or "_static/" in src or "://" in src:
+            continue
+        total += (page.parent / src).resolve().stat().st_size
+    return total
+
+
+def test_every_chapter_page_stays_within_its_byte_budget(built_book):
+    _, html = built_book
+    for name in CHAPTERS:
+        size = page_bytes(html, html / "chapters" / f"{name}.html")
+        assert size <= 2_000_000, f"{name}: {size} bytes, over the 2 MB budget of a page"
 
 
 def _toc_pages():
@@ -98,7 +136,7 @@ def site(chromium_path, built_book):
     _proc, html_dir = built_book
     if not (html_dir / "index.html").exists():
         pytest.fail(f"the book build produced no {html_dir / 'index.html'}; "
-                    f"see test_book.py's build test for the log", pytrace=False)
+                    f"see the build test above for the log", pytrace=False)
 
     class QuietHandler(http.server.SimpleHTTPRequestHandler):
         def log_message(self, *args):
