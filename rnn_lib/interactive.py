@@ -8,6 +8,7 @@ A notebook makes an :class:`Explorer` from a ``setup`` function and a list of
         (line,) = ax.plot(...)
         def update(a, x0):               # called for every slider position
             line.set_ydata(...)
+            return f"x* = {...}: converges"    # optional: the status line
         return update
 
     Explorer(setup, [Slider("a", np.linspace(-1.5, 1.5, 31), 0.5, "a"), ...])
@@ -37,6 +38,13 @@ Speed: artists that ``setup`` marks ``animated=True`` are the ones that change. 
 rest of the figure (axes, ticks, labels, legends) is rendered once and kept as a
 background; each frame restores it and draws only the animated artists (blitting).
 A figure with no animated artist is redrawn whole every time.
+
+The status line: ``update`` may return a sentence about the current position (the
+regime, a count, an error). Both faces show it as text above the image, not in the
+pixels: it stays sharp at any zoom, a screen reader announces it (``aria-live``), it
+joins the frame's alt text and printed caption, and it costs no drawing. (Measured:
+matplotlib 3.11 draws a 60-character line of text in ~38 ms on this machine, more
+than the rest of a frame.)
 """
 from __future__ import annotations
 
@@ -129,12 +137,15 @@ def _to_webp(rgba: Image.Image, colors: int) -> bytes:
 
     Line plots need few colours: measured on a 640x380 line plot, ~10 KiB with 64
     colours against ~25 KiB in full colour, with no visible difference.
+    Encoder effort: quality=0 (the least effort of lossless WebP) at method 2. Measured
+    over 75 frames of the book's figures: 32 ms a frame (quantizing included) against
+    53 ms at the default quality, for 16 % more bytes.
     """
     buf = io.BytesIO()
     img = rgba
     if colors:
         img = img.quantize(colors=colors, method=Image.Quantize.FASTOCTREE).convert("RGBA")
-    img.save(buf, format="WEBP", lossless=True, method=2)
+    img.save(buf, format="WEBP", lossless=True, method=2, quality=0)
     return buf.getvalue()
 
 
@@ -203,7 +214,9 @@ class Explorer:
         self._update = setup(self.fig)
         if not callable(self._update):
             raise TypeError("setup(fig) must return the update(**values) function")
-        self._update(**self.defaults())
+        #: the status line of the position drawn last ("" if update returns None)
+        self.status = ""
+        self._apply({})
         self.fig.canvas.draw()                             # lays out at the defaults
         self.fig.set_layout_engine("none")                 # ... and freezes the layout
         self._animated = [a for a in self.fig.findobj(lambda a: a.get_animated())
@@ -215,6 +228,7 @@ class Explorer:
         self._background_pixels = self._pixels()           # what every frame shares
         self._widget = None
         self._frames = None
+        self._statuses = None
         self._static_html = None
 
     # -- drawing ------------------------------------------------------------------
@@ -232,7 +246,11 @@ class Explorer:
         if unknown:
             raise ValueError(f"unknown slider {sorted(unknown)}; sliders: {sorted(full)}")
         full.update(values)
-        self._update(**full)
+        status = self._update(**full)
+        if status is not None and not isinstance(status, str):
+            raise TypeError(f"update(**values) must return None or the status line (a str), "
+                            f"got {type(status).__name__}")
+        self.status = status or ""
 
     def render(self, **values) -> Image.Image:
         """Run ``update`` for these slider values and return the figure as RGBA pixels."""
@@ -264,9 +282,11 @@ class Explorer:
         """The figure at these values as JPEG bytes: what the live face shows."""
         return _to_jpeg(self.render(**values))
 
-    def alt(self, values: dict) -> str:
+    def alt(self, values: dict, status: str = "") -> str:
+        """Alt text of a frame: the title, the slider values and the status line."""
         parts = ", ".join(s.text(values[s.name]) for s in self.sliders)
-        return f"{self.title} ({parts})" if self.title else parts
+        text = f"{self.title} ({parts})" if self.title else parts
+        return f"{text}: {' '.join(status.split())}" if status else text
 
     # -- static face ----------------------------------------------------------------
     def static_grid(self) -> list[dict]:
@@ -279,9 +299,17 @@ class Explorer:
     def frames(self) -> list[bytes]:
         """WebP bytes of every frame of the static grid, in ``static_grid()`` order."""
         if self._frames is None:
-            self._frames = [_to_webp(self.overlay(**v), self.colors)
-                            for v in self.static_grid()]
+            frames, statuses = [], []
+            for v in self.static_grid():
+                frames.append(_to_webp(self.overlay(**v), self.colors))
+                statuses.append(self.status)
+            self._frames, self._statuses = frames, statuses
         return self._frames
+
+    def statuses(self) -> list[str]:
+        """The status line of every frame of the static grid (see ``frames``)."""
+        self.frames()
+        return self._statuses
 
     def static_html(self) -> str:
         """The static face: frames, range inputs with labels, and a little JavaScript."""
@@ -292,14 +320,15 @@ class Explorer:
     def _build_static_html(self) -> str:
         grid = self.static_grid()
         frames = self.frames()
+        statuses = self.statuses()
         total = sum(len(f) for f in frames)
         if total > FRAME_BUDGET:
             raise ValueError(f"static frames take {total} bytes, over the {FRAME_BUDGET}-byte "
                              f"budget of one figure; use fewer grid values or a lower dpi")
         uris = [_data_uri(f) for f in frames]
         bg_uri = _data_uri(_to_webp(self._background_pixels, self.colors)) if self._animated else ""
-        uid = "rnnfig-" + hashlib.sha1("".join(uris).encode() + repr(self.sliders).encode()
-                                       ).hexdigest()[:12]
+        uid = "rnnfig-" + hashlib.sha1("".join(uris + statuses).encode()
+                                       + repr(self.sliders).encode()).hexdigest()[:12]
         varied = [s for s in self.sliders if s.name in self.static]
         held = [s for s in self.sliders if s.name not in self.static]
         start = 0
@@ -325,7 +354,8 @@ class Explorer:
         meta = {
             "sizes": [len(s.grid(True)) for s in varied],
             "texts": [[s.text(v) for v in s.grid(True)] for s in varied],
-            "alts": [self.alt(v) for v in grid],
+            "alts": [self.alt(v, st) for v, st in zip(grid, statuses)],
+            "status": statuses,
             "frames": uris,
         }
         # Print: no dead controls; a small multiple of up to PRINT_FRAMES frames spread
@@ -335,7 +365,7 @@ class Explorer:
             f'<figure class="rnnfig-cell" data-k="{k}"><div class="rnnfig-stack">'
             + (f'<img class="rnnfig-pbg" alt="" width="{w}" height="{h}">' if bg_uri else "")
             + f'<img class="rnnfig-pframe" alt="" width="{w}" height="{h}"></div>'
-            f'<figcaption>{html.escape(self.alt(grid[k]))}</figcaption></figure>'
+            f'<figcaption>{html.escape(self.alt(grid[k], statuses[k]))}</figcaption></figure>'
             for k in picks)
         printed = f'<div class="rnnfig-print" aria-hidden="true">{cells}</div>'
         style = (f"#{uid}{{max-width:{w}px;margin:0 0 1em 0}}"
@@ -348,10 +378,13 @@ class Explorer:
                  f"#{uid} input[type=range]{{flex:1;min-width:8em}}"
                  f"#{uid} output{{min-width:9em}}"
                  f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}"
+                 f"#{uid} .rnnfig-status{{white-space:pre-line;font-size:.95em;margin:0 0 .2em 0;"
+                 f"min-height:2.6em}}"
                  f"#{uid} .rnnfig-print{{display:none}}"
                  f"#{uid} .rnnfig-stack .rnnfig-pframe{{position:absolute;left:0;top:0}}"
                  f"@media print{{#{uid}{{max-width:100%;break-inside:avoid}}"
-                 f"#{uid}>.rnnfig-stack,#{uid}>img.rnnfig-frame,#{uid} .rnnfig-control"
+                 f"#{uid}>.rnnfig-stack,#{uid}>img.rnnfig-frame,#{uid} .rnnfig-control,"
+                 f"#{uid} .rnnfig-status"
                  f"{{display:none}}"
                  f"#{uid} .rnnfig-print{{display:grid;grid-template-columns:1fr 1fr;gap:.3em}}"
                  f"#{uid} .rnnfig-cell{{margin:0;break-inside:avoid}}"
@@ -360,11 +393,12 @@ class Explorer:
             "(function(){var r=document.getElementById('%s');"
             "var m=JSON.parse(r.querySelector('script[type=\"application/json\"]').textContent);"
             "var ins=r.querySelectorAll('input[type=range]'),img=r.querySelector('img.rnnfig-frame');"
+            "var st=r.querySelector('.rnnfig-status');"
             "function show(){var k=0;for(var j=0;j<ins.length;j++){var i=+ins[j].value;"
             "k=k*m.sizes[j]+i;var t=m.texts[j][i];"
             "r.querySelector('#'+ins[j].id.replace(/-s(\\d+)$/,'-o$1')).textContent=t;"
             "ins[j].setAttribute('aria-valuetext',t);}"
-            "img.src=m.frames[k];img.alt=m.alts[k];}"
+            "img.src=m.frames[k];img.alt=m.alts[k];if(st){st.textContent=m.status[k];}}"
             "for(var j=0;j<ins.length;j++){ins[j].addEventListener('input',show);}"
             "var bg=r.querySelector('img.rnnfig-bg');"
             "r.querySelectorAll('.rnnfig-cell').forEach(function(c){"
@@ -372,11 +406,14 @@ class Explorer:
             "var b=c.querySelector('.rnnfig-pbg');if(b&&bg){b.src=bg.src;}});})();" % uid)
         meta_json = json.dumps(meta, separators=(",", ":")).replace("</", "<\\/")
         frame = (f'<img class="rnnfig-frame" src="{uris[start]}" '
-                 f'alt="{html.escape(self.alt(grid[start]))}" width="{w}" height="{h}">')
+                 f'alt="{html.escape(self.alt(grid[start], statuses[start]))}" '
+                 f'width="{w}" height="{h}">')
         if bg_uri:                                          # moving parts over the rest
             frame = (f'<div class="rnnfig-stack"><img class="rnnfig-bg" src="{bg_uri}" alt="" '
                      f'width="{w}" height="{h}">{frame}</div>')
-        return (f'<div class="rnnfig" id="{uid}"><style>{style}</style>' + frame
+        status = (f'<p class="rnnfig-status" aria-live="polite">{html.escape(statuses[start])}</p>'
+                  if any(statuses) else "")
+        return (f'<div class="rnnfig" id="{uid}"><style>{style}</style>' + status + frame
                 + "".join(controls) + note + printed
                 + f'<script type="application/json">{meta_json}</script>'
                 + f'<script>{script}</script></div>')
@@ -390,6 +427,7 @@ class Explorer:
 
             image = widgets.Image(value=self.live_frame(), format="jpeg",
                                   layout=widgets.Layout(max_width="100%", height="auto"))
+            status = widgets.HTML(value=self._status_html())
             controls = []
             for s in self.sliders:
                 options = [(s.fmt.format(v), v) for v in s.grid()]
@@ -401,12 +439,18 @@ class Explorer:
             def on_change(_change):
                 image.value = self.live_frame(**{s.name: c.value
                                                  for s, c in zip(self.sliders, controls)})
+                status.value = self._status_html()
 
             for c in controls:
                 c.observe(on_change, names="value")
-            self._widget = widgets.VBox([image, *controls])
+            self._widget = widgets.VBox([status, image, *controls])
             self._widget.image, self._widget.controls = image, controls
+            self._widget.status = status
         return self._widget
+
+    def _status_html(self) -> str:
+        text = html.escape(self.status).replace("\n", "<br>")
+        return f'<div style="min-height:2.6em">{text}</div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = f"<Explorer: {self.alt(self.defaults())}>"

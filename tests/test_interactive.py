@@ -7,6 +7,8 @@ import warnings
 import numpy as np
 import pytest
 
+from matplotlib.text import Text
+
 from rnn_lib.explorers import ALL
 from rnn_lib.interactive import FRAME_BUDGET, STATIC_ENV, Explorer, Slider, print_frames
 
@@ -85,6 +87,18 @@ def test_static_html_is_deterministic_and_complete(explorer, monkeypatch):
     assert [int(k) for k, _ in cells] == picks and 2 <= len(picks) <= 4
     assert [html.unescape(c) for _, c in cells] == [meta["alts"][k] for k in picks]
     assert "@media print" in page
+    # The status line: one per frame, shown above the image when there is one.
+    assert meta["status"] == ex.statuses() and len(meta["status"]) == len(meta["frames"])
+    assert ('<p class="rnnfig-status" aria-live="polite">' in page) == any(meta["status"])
+    if name in STATUS_LINE:                  # every position has its sentence, as text
+        assert all(meta["status"]), name
+        assert not any(isinstance(a, Text) for a in ex._animated), name
+
+
+#: the figures whose update returns a status line (instead of drawing it as a title)
+STATUS_LINE = {"linear_map", "cobweb", "weather", "phase_portrait", "impulse",
+               "observability", "hidden_state", "rnn_phase", "forecast", "sentiment_steps",
+               "waveform_generation"}
 
 
 def _toy(colors=64):
@@ -171,3 +185,109 @@ def test_print_frames_spread_from_first_to_last():
     assert print_frames(2) == [0, 1] and print_frames(4) == [0, 1, 2, 3]
     assert print_frames(39) == [0, 13, 25, 38]
     assert print_frames(5) == [0, 1, 3, 4]
+
+
+# -- the status line -------------------------------------------------------------------------
+def _toy_status(status=lambda a, b: f"a = {a:g} and b = {b:g}: {'up' if a > b else 'flat'}"):
+    """The toy figure, with an update that returns ``status(a, b)``."""
+    def setup(fig):
+        ax = fig.subplots()
+        (line,) = ax.plot([], [], animated=True)
+        ax.set_xlim(0, 1)
+        ax.set_ylim(-2, 2)
+
+        def update(a, b):
+            line.set_data([0, 1], [b, a])
+            return status(a, b)
+        return update
+    return setup
+
+
+def _two(setup, **kw):
+    return Explorer(setup, [Slider("a", [0, 1], 1, "a"), Slider("b", [0, 1], 0, "b")], **kw)
+
+
+def test_update_may_return_the_status_line():
+    ex = _two(_toy_status())
+    assert ex.status == "a = 1 and b = 0: up"           # the defaults, drawn at setup
+    ex.render(a=0.0, b=1.0)
+    assert ex.status == "a = 0 and b = 1: flat"
+    ex.overlay(a=1.0, b=1.0)
+    assert ex.status == "a = 1 and b = 1: flat"
+    ex.live_frame(a=1.0)
+    assert ex.status == "a = 1 and b = 0: up"
+    assert ex.alt({"a": 1.0, "b": 0.0}, ex.status) == "a = 1.00, b = 0.00: a = 1 and b = 0: up"
+
+
+def test_statuses_follow_the_static_grid():
+    ex = _two(_toy_status(), title="Toy")
+    grid = ex.static_grid()
+    assert ex.statuses() == [f"a = {v['a']:g} and b = {v['b']:g}: "
+                             f"{'up' if v['a'] > v['b'] else 'flat'}" for v in grid]
+    assert len(ex.statuses()) == len(ex.frames()) == len(grid)
+    assert ex.status == ex.statuses()[-1]               # drawn last
+
+
+def test_static_html_shows_the_status_line():
+    ex = _two(_toy_status(), title="Toy")
+    page = ex.static_html()
+    grid, statuses = ex.static_grid(), ex.statuses()
+    start = grid.index(ex.defaults())
+    para = re.search(r'<p class="rnnfig-status" aria-live="polite">(.*?)</p>', page)
+    assert para and html.unescape(para.group(1)) == statuses[start] == "a = 1 and b = 0: up"
+    meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    assert meta["status"] == statuses
+    assert meta["alts"] == [ex.alt(v, st) for v, st in zip(grid, statuses)]
+    assert all(alt.endswith(": " + st) for alt, st in zip(meta["alts"], statuses))
+    frame_alt = re.search(r'<img class="rnnfig-frame" [^>]*alt="([^"]*)"', page).group(1)
+    assert html.unescape(frame_alt) == "Toy (a = 1.00, b = 0.00): a = 1 and b = 0: up"
+    # a status of two lines is one line in the alt text
+    two = _two(_toy_status(lambda a, b: f"first {a:g}\nsecond {b:g}"))
+    assert two.alt({"a": 1.0, "b": 0.0}, two.status) == "a = 1.00, b = 0.00: first 1 second 0"
+
+
+def test_no_status_line_without_a_returned_str():
+    ex = _two(_toy())
+    assert ex.status == "" and ex.statuses() == ["", "", "", ""]
+    page = ex.static_html()
+    assert 'class="rnnfig-status"' not in page            # no empty paragraph
+    meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    assert meta["status"] == ["", "", "", ""]
+    assert ex.alt({"a": 0.0, "b": 0.0}, "") == "a = 0.00, b = 0.00"
+
+
+def test_a_status_that_is_not_a_str_is_refused():
+    with pytest.raises(TypeError, match="must return None or the status line .a str., got int"):
+        _two(_toy_status(lambda a, b: 3))
+    calls = []
+
+    def status(a, b):                                     # a str at the defaults only
+        calls.append((a, b))
+        return "fine" if len(calls) == 1 else 3.5
+    ex = _two(_toy_status(status))
+    with pytest.raises(TypeError, match="got float"):
+        ex.render(a=0.0)
+
+
+def test_status_line_is_html_escaped():
+    ex = _two(_toy_status(lambda a, b: "<b>&</b> a < b"))
+    page = ex.static_html()
+    assert "<b>&</b>" not in page
+    assert '<p class="rnnfig-status" aria-live="polite">&lt;b&gt;&amp;&lt;/b&gt; a &lt; b</p>' \
+        in page
+    meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    assert meta["status"][0] == "<b>&</b> a < b"          # set as textContent by the script
+    assert "&lt;b&gt;&amp;&lt;/b&gt;" in ex.widget.status.value
+
+
+def test_live_widget_shows_the_status_line():
+    ex = _two(_toy_status())
+    widget = ex.widget
+    assert widget.status in widget.children and widget.children[0] is widget.status
+    assert "a = 1 and b = 0: up" in widget.status.value
+    a_slider = widget.controls[0]
+    a_slider.value = 0.0
+    assert "a = 0 and b = 0: flat" in widget.status.value
+    assert ex.status == "a = 0 and b = 0: flat"
+    widget.controls[1].value = 1.0
+    assert "a = 0 and b = 1: flat" in widget.status.value

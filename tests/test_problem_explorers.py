@@ -63,10 +63,10 @@ def test_forecast_frames_differ_and_plot_prices_relative_to_today(price_run):
             if line.get_animated() and y.size:
                 assert np.all((y > lo) & (y < hi)), line.get_label()
     assert len(drawn) == len(idx)                        # every window draws differently
-    # the title reports each forecast's absolute error in price units
+    # the status line reports each forecast's absolute error in price units
     i = int(idx[3])
     ex.render(window=float(i))
-    text = ex.fig.axes[0].get_title(loc="left")
+    text = ex.status
     for name, p in price_run.data["pred_price"].items():
         err = abs(p[i] - price_run.data["next_price"][i])
         assert f"{name} {err:.2f}" in text
@@ -136,8 +136,7 @@ def test_sentiment_sentence_over_draws(sentiment_run):
         warnings.simplefilter("error")
         img = np.asarray(ex.render(sentence=name, word=float(L_max - 1)))
     assert img.std() > 0
-    status = ex.fig.axes[0].get_title(loc="left")
-    assert "sentence over" in status and f"({L} words)" in status
+    assert "sentence over" in ex.status and f"({L} words)" in ex.status
     shown = np.ma.filled(_mesh(ex).get_array(), np.nan).reshape(-1, L_max)
     assert np.all(np.isfinite(shown[:, :L])) and np.all(np.isnan(shown[:, L:]))
     # each word position past the end is a different frame (the cursor moves)
@@ -150,7 +149,7 @@ def test_sentiment_custom_examples(sentiment_run):
     assert ex.sliders[0].grid() == ["not good", "the film was great"]
     assert ex.sliders[1].grid() == [0.0, 1.0, 2.0, 3.0]
     ex.render(sentence="not good", word=3.0)
-    assert "sentence over" in ex.fig.axes[0].get_title(loc="left")
+    assert "sentence over" in ex.status
     assert ep.rule_label("it was not good".split()) == 0
     with pytest.raises(ValueError, match="not in the vocabulary"):
         ep.sentiment_explorer(sentiment_run, ["it was splendid", "it was good"])
@@ -177,15 +176,14 @@ def test_waveform_output_is_the_forward_pass(wave_run):
     assert np.allclose(target.get_ydata(), ds.wave("triangle", 0.055, np.arange(90)))
     y30, _ = ep.generate_wave(wave_run.model, "triangle", 0.055, 30)
     assert np.allclose(y30, Y[:30])                                   # causal: a prefix
-    title = ex.fig.axes[0].get_title(loc="left")
     mse_in = np.mean((Y[:30] - ds.wave("triangle", 0.055, np.arange(30))) ** 2)
-    assert f"MSE t < 30: {mse_in:.3f}" in title
+    assert f"MSE t < 30: {mse_in:.3f}" in ex.status
     ex.render(length=30.0)
-    assert "not generated" in ex.fig.axes[0].get_title(loc="left")
+    assert "not generated" in ex.status
 
 
 @pytest.mark.parametrize("scale", [1e3, 1e200])
-def test_waveform_with_huge_weights_shows_a_note(wave_run, scale):
+def test_waveform_with_huge_weights_says_so_in_the_status_line(wave_run, scale):
     W_xx, W_xu, W_yx, b_x, b_y = wave_run.model
     big = rl.Params(scale * W_xx, scale * W_xu, scale * W_yx, b_x, b_y)
     run = wave_run._replace(model=big)
@@ -195,8 +193,7 @@ def test_waveform_with_huge_weights_shows_a_note(wave_run, scale):
         for values in ex.static_grid()[::9] + [dict(kind="square", freq=0.1, length=120.0)]:
             img = np.asarray(ex.render(**values))
             assert img.std() > 0
-            note = ex.fig.axes[0].texts[-1].get_text()
-            assert "diverges" in note or "leaves the plot" in note, note
+            assert "diverges" in ex.status or "leaves the plot" in ex.status, ex.status
 
 
 # -- diagram -------------------------------------------------------------------------------

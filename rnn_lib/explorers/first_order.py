@@ -2,8 +2,10 @@
 
 Each ``*_explorer()`` returns an :class:`~rnn_lib.interactive.Explorer`; displaying it
 in a notebook shows live sliders in Jupyter and precomputed frames on the website.
-Axis limits are fixed, so a diverging orbit leaves the plot (and a note says when)
-instead of rescaling the axes or breaking the figure.
+Axis limits are fixed, so a diverging orbit leaves the plot (and the status line says
+when) instead of rescaling the axes or breaking the figure. Each ``update`` returns
+the status line, a sentence about the current slider position that the figure's two
+faces show above the image.
 """
 from __future__ import annotations
 
@@ -30,7 +32,7 @@ def _clip_for_plot(x, limit):
 
 def _divergence_note(X, limit, t0=0):
     t_bad = first_divergence(X, limit)
-    return "" if t_bad is None else f"|x_t| > {limit:g} from t = {t_bad + t0}: diverges"
+    return "" if t_bad is None else f"|x_t| > {limit:g} from t = {t_bad + t0}: leaves the plot"
 
 
 # ---------------------------------------------------------------------------------------
@@ -38,7 +40,8 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
     """x_t = a x_{t-1} + b from x_0: simulation, closed form and fixed point x* = b/(1-a).
 
     Sliders: ``a`` in [-1.5, 1.5] (static face: steps of 0.25, including -1, 0, 1)
-    and ``x0`` in [-4, 4].
+    and ``x0`` in [-4, 4]. Status line: the regime (converges, oscillates, diverges)
+    and, once the orbit leaves the plot, from which step.
     """
     t = np.arange(T + 1)
 
@@ -55,14 +58,7 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
         ax.set_ylabel("state $x_t$")
         ax.grid(alpha=0.3)
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-        note = ax.text(0.02, 0.03, "", transform=ax.transAxes, va="bottom", fontsize=9,
-                       color=C["vermillion"], animated=True,
-                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
-        # Mathtext is drawn once, in the background; the animated text is plain, as
-        # parsing mathtext for every frame would cost more than the rest of the frame.
-        fig.suptitle(f"$x_t = a\\,x_{{t-1}} + {b:g}$ from $x_0$", fontsize=11)
-        title = ax.set_title(" ", fontsize=10)
-        title.set_animated(True)
+        ax.set_title(f"$x_t = a\\,x_{{t-1}} + {b:g}$ from $x_0$", fontsize=11)
 
         def update(a, x0):
             X = iterate(lambda x: a * x + b, x0, T)
@@ -83,8 +79,8 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
                     regime = f"a = -1: jumps back and forth around x* = {xs:.2f} forever"
                 else:
                     regime = f"|a| > 1: x* = {xs:.2f} repels, the state diverges"
-            title.set_text(f"a = {a:.2f}, x0 = {x0:.1f}: {regime}")
-            note.set_text(_divergence_note(X, ylim))
+            note = _divergence_note(X, ylim)
+            return f"{regime}\n{note}" if note else regime
         return update
 
     return Explorer(setup, [
@@ -106,7 +102,8 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
     Stable fixed points (|f'(x*)| < 1) are filled circles, unstable ones hollow
     squares. Two orbits, from the ``starts``, show whether every start ends at the
     same place (one attractor) or the start decides (two: the map remembers a bit).
-    Sliders: ``w`` in [0, 3], ``b`` in [-1, 1].
+    Sliders: ``w`` in [0, 3], ``b`` in [-1, 1]. Status line: the fixed points with
+    their stability and slope f'(x*).
     """
     xs = np.linspace(-1.6, 1.6, 321)
 
@@ -135,9 +132,8 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
         ax2.set_ylabel("state $x_t$")
         ax2.grid(alpha=0.3)
         ax2.legend(loc="center right", fontsize=7, framealpha=0.9)
+        ax.set_title("cobweb", fontsize=10)
         ax2.set_title("orbits", fontsize=10)
-        title = fig.suptitle(" ", fontsize=10)
-        title.set_animated(True)
 
         def update(w, b):
             f, df = _tanh_map(w, b)
@@ -156,8 +152,7 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
                               [p.x for p in fps if not p.stable])
             desc = ", ".join(f"{p.x:+.2f} ({'stable' if p.stable else 'unstable'}, "
                              f"f' = {p.slope:.2f})" for p in fps)
-            title.set_text(f"w = {w:.2f}, b = {b:.2f}: {len(fps)} fixed point"
-                           f"{'s' if len(fps) != 1 else ''}\n{desc}")
+            return f"{len(fps)} fixed point{'s' if len(fps) != 1 else ''}:\n{desc}"
         return update
 
     return Explorer(setup, [
@@ -180,7 +175,8 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
         y_t = h(x_t) = 1 if x_t > threshold (rain) else 0
 
     Slider ``m`` in [0, 0.95]: how much of yesterday's state is kept (memory)
-    against how much the new input drives it.
+    against how much the new input drives it. Status line: the number of rainy days
+    and of changes of the weather.
     """
     U = weather_inputs(T, np.random.default_rng(seed))
     t = np.arange(T)
@@ -204,8 +200,6 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
         axy.set_yticks([0, 1], ["dry", "rain"])
         axy.set_ylabel("$y_t = h(x_t)$")
         axy.set_xlabel("day $t$")
-        title = ax.set_title(" ", fontsize=10)
-        title.set_animated(True)
 
         def update(m):
             run = simulate(lambda x, u: m * x + (1 - m) * u, U, x_init=U[0],
@@ -213,8 +207,8 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
             state.set_data(t, run.X)
             rain.set_data(run.Y)
             switches = int(np.sum(np.abs(np.diff(run.Y))))
-            title.set_text(f"memory m = {m:.2f}: {int(run.Y.sum())} rainy days, "
-                           f"weather changes {switches} times")
+            return (f"{int(run.Y.sum())} rainy days of {T}, the weather changes "
+                    f"{switches} times")
         return update
 
     return Explorer(setup, [Slider("m", _grid(0, 0.95, 0.01), 0.5, "m",
@@ -246,7 +240,8 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
 
     With ω = 0 the eigenvalues are λ1 and λ2 (node or saddle); with λ1 = λ2 = r and
     ω ≠ 0 they are r ± iω (spiral). The state map of chapter 3's RNN, W_xx, acts
-    in the same way before the squashing function.
+    in the same way before the squashing function. Status line: the eigenvalues,
+    the spectral radius and the kind of fixed point (``classify_2d``).
     """
     angles = np.linspace(0, 2 * np.pi, 8, endpoint=False) + np.pi / 8
     starts = 2.5 * np.c_[np.cos(angles), np.sin(angles)]
@@ -261,8 +256,8 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
         ax.plot([], [], "o-", ms=2.5, lw=0.9, color=C["blue"], label="orbits $x_t = A x_{t-1}$")
         square_axes(ax, lim, "state unit $x_{t,1}$", "state unit $x_{t,2}$")
         fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
-        title = ax.set_title(" ", fontsize=9)
-        title.set_animated(True)
+        ax.set_title("$x_t = A\\,x_{t-1}$, $A = [[\\lambda_1, \\omega], [-\\omega, \\lambda_2]]$",
+                     fontsize=10)
 
         def update(lam1, lam2, omega):
             A = np.array([[lam1, omega], [-omega, lam2]])
@@ -273,8 +268,8 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
             lam = np.linalg.eigvals(A)
             eig = ", ".join(f"{z.real:.2f}{z.imag:+.2f}i" if abs(z.imag) > 1e-12
                             else f"{z.real:.2f}" for z in lam)
-            title.set_text(f"eigenvalues {eig}; spectral radius {np.max(np.abs(lam)):.2f}\n"
-                           f"{classify_2d(A)}")
+            return (f"eigenvalues {eig}; spectral radius {np.max(np.abs(lam)):.2f}\n"
+                    f"{classify_2d(A)}")
         return update
 
     return Explorer(setup, [

@@ -12,7 +12,8 @@ Each factory takes a :class:`~rnn_lib.problems.Run` (what a recipe of
   vector, run for longer than it was trained on.
 
 Axis limits are fixed and computed from the data when the figure is made; values
-outside them leave the plot and a note says so.
+outside them leave the plot and the status line (the sentence that ``update``
+returns, shown above the figure) says so.
 """
 from __future__ import annotations
 
@@ -46,7 +47,7 @@ def _need(data: dict, keys, recipe: str) -> None:
 
 
 def _num(v: float) -> str:
-    """A short number for animated text (no mathtext)."""
+    """A short number for the status line."""
     if not np.isfinite(v):
         return "inf" if v > 0 else "nan"
     return f"{v:.3f}" if abs(v) < 1e3 else f"{v:.1e}"
@@ -68,7 +69,7 @@ def forecast_explorer(run, n_windows: int = 16) -> Explorer:
     percent, 100 (p_d / p_0 - 1), so that one fixed axis fits every window. Left:
     the 30 days d = -29..0, the true price of day 1 and the three forecasts (RNN,
     linear AR on the 30 returns, "tomorrow = today"). Right: a close-up of day 1.
-    The title gives each forecast's absolute error in price units.
+    The status line gives each forecast's absolute error in price units.
     Slider ``window``: ``n_windows`` test windows evenly spaced through the split.
     """
     data = run.data
@@ -116,8 +117,7 @@ def forecast_explorer(run, n_windows: int = 16) -> Explorer:
         ax.set_ylabel("price relative to today (%)")
         ax.grid(alpha=0.3)
         ax.legend(fontsize=7.5, loc="upper left", ncols=2, framealpha=0.9)
-        title = ax.set_title(" \n ", fontsize=8.5, loc="left")
-        title.set_animated(True)
+        ax.set_title(f"the last {window} days and day 1 (shaded)", fontsize=8.5)
 
         # close-up of day 1: truth as a dashed line, each forecast with its error bar
         pos = np.arange(1, len(names) + 1)
@@ -153,8 +153,7 @@ def forecast_explorer(run, n_windows: int = 16) -> Explorer:
                 z_errs[name].set_data([k, k], [truth_rel[i], p])
                 errs.append(abs(preds[name][i] - truth[i]))
             err = ", ".join(f"{name} {e:.2f}" for name, e in zip(names, errs))
-            title.set_text(f"window {i}: today {today[i]:.2f}, day 1 {truth[i]:.2f}\n"
-                           f"|error|: {err}")
+            return f"price today {today[i]:.2f}, on day 1 {truth[i]:.2f}\n|error|: {err}"
         return update
 
     return Explorer(setup, [
@@ -324,8 +323,8 @@ def sentiment_explorer(run, examples=None) -> Explorer:
     Sliders: ``sentence`` and ``word`` t. Top: the words (read ones black, unread
     grey, word t boxed); middle: P(positive) after each word read so far; bottom:
     the hidden state x_0 .. x_t, one row per unit. Past a sentence's end the figure
-    holds its final state and says "sentence over". ``sentence_trace`` computes
-    what it shows.
+    holds its final state and its status line says "sentence over".
+    ``sentence_trace`` computes what it shows.
     """
     data = run.data
     _need(data, ("vocab", "sentences", "labels"), "sentiment")
@@ -367,8 +366,6 @@ def sentiment_explorer(run, examples=None) -> Explorer:
         ax_w.set_ylim(0, 1)
         ax_w.axis("off")
         row = _WordRow(ax_w, L_max)
-        status = ax_w.set_title(" ", fontsize=9, loc="left")
-        status.set_animated(True)
 
         ax_p.axhline(0.5, color="0.4", ls="--", lw=1)
         ax_p.text(L_max - 0.45, 0.52, "0.5: undecided", fontsize=7, ha="right", va="bottom",
@@ -414,11 +411,10 @@ def sentiment_explorer(run, examples=None) -> Explorer:
             shown[:, :last + 1] = X[:last + 1].T
             mesh.set_array(np.ma.masked_invalid(shown))
             if over:
-                status.set_text(f"t = {t}: sentence over ({L} words), P(positive) = "
-                                f"{p[-1]:.2f}; true: {label_name[truth[k]]}")
-            else:                           # short: every glyph is drawn again each frame
-                status.set_text(f"t = {t}, '{s[t]}': P(positive) = {p[t]:.2f}; "
-                                f"true: {label_name[truth[k]]}")
+                return (f"t = {t}: sentence over ({L} words), P(positive) = {p[-1]:.2f}; "
+                        f"true label: {label_name[truth[k]]}")
+            return (f"t = {t}, '{s[t]}': P(positive) = {p[t]:.2f}; "
+                    f"true label: {label_name[truth[k]]}")
         return update
 
     return Explorer(setup, [
@@ -466,8 +462,10 @@ def waveform_explorer(run, lengths=(30, 60, 90, 120),
     point (the wave dies out) and stays up while the state cycles.
     Sliders: ``kind``, ``freq`` (cycles per step), ``length`` (steps generated);
     the website's static face shows 3 frequencies and 3 lengths of each kind.
-    Diverging outputs (|y_t| > 1e6, or non-finite) are cut and a note says from
-    which step.
+    Status line: the mean squared error within and beyond the trained length, and
+    whether the state keeps moving. Diverging outputs (|y_t| > 1e6, or non-finite)
+    are cut, and the status line says from which step (also when the output leaves
+    the plot).
     """
     _need(run.data, ("T",), "waveform")
     T_train = int(run.data["T"])
@@ -493,11 +491,6 @@ def waveform_explorer(run, lengths=(30, 60, 90, 120),
         ax.set_ylim(-ylim, ylim)
         ax.set_ylabel("$y_t$")
         ax.legend(fontsize=8, loc="lower left", ncols=2, framealpha=0.9)
-        title = ax.set_title(" \n ", fontsize=8.5, loc="left")
-        title.set_animated(True)
-        note = ax.text(0.99, 0.88, "", transform=ax.transAxes, ha="right", va="top",
-                       fontsize=8, color=C["vermillion"], animated=True,
-                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
         (dline,) = ad.plot([], [], color=C["vermillion"], lw=1.4, animated=True)
         ad.set_yscale("log")
@@ -526,30 +519,25 @@ def waveform_explorer(run, lengths=(30, 60, 90, 120),
                 m_in = float(np.mean(err2[:T_train]))
                 m_out = float(np.mean(err2[T_train:])) if n > T_train else None
             dline.set_data(t[1:], np.clip(step, floor, top))
-            # short texts: every glyph is rendered again on every frame
-            text = f"{kind}, f = {freq:.3f}. MSE t < {T_train}: {_num(m_in)}, "
+            text = f"MSE t < {T_train}: {_num(m_in)}, "
             if m_out is None:
                 text += f"t ≥ {T_train}: not generated"
-                tail = ""
             else:
                 text += f"t ≥ {T_train}: {_num(m_out)}"
+            if t_bad is not None:
+                return text + f"\n|y_t| > {DIVERGED:.0e} from t = {t_bad}: the output diverges"
+            if m_out is not None:
                 with np.errstate(over="ignore", invalid="ignore"):
                     amp = float(np.std(y[T_train:]) / max(np.std(goal[T_train:]), 1e-12))
                 late = float(np.median(step[T_train - 1:]))
                 moving = "keeps moving" if late > 1e-3 else "settles (fixed point)"
                 swing = f"{100 * amp:.0f}%" if amp <= 10 else "over 1000%"    # nan: False
-                tail = f"\nt ≥ {T_train}: swing {swing} of the target's, state {moving}"
-                if t_bad is not None:
-                    tail = "\nthe output diverges: see the note"
-            title.set_text(text + (tail or "\n "))
-            if t_bad is not None:
-                note.set_text(f"|y_t| > {DIVERGED:.0e} from t = {t_bad}: diverges")
-            elif np.any(np.abs(y) > ylim):
+                text += f"\nt ≥ {T_train}: swing {swing} of the target's, state {moving}"
+            if np.any(np.abs(y) > ylim):
                 first = int(np.nonzero(np.abs(y) > ylim)[0][0])
-                note.set_text(f"|y_t| > {ylim} from t = {first} (max "
-                              f"{_num(float(np.max(np.abs(y))))}): leaves the plot")
-            else:
-                note.set_text("")
+                text += (f"\n|y_t| > {ylim} from t = {first} (max "
+                         f"{_num(float(np.max(np.abs(y))))}): leaves the plot")
+            return text
         return update
 
     f_default = float(freqs[len(freqs) // 2])

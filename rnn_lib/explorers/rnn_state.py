@@ -341,8 +341,6 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
         ax_h.set_ylabel("state unit $i$", fontsize=9)
         ax_h.set_xlabel("time step $t$", fontsize=9)
         ax_h.tick_params(labelsize=7)
-        status = ax_h.set_title(" ", fontsize=9, loc="left")
-        status.set_animated(True)
 
         styles = ["-", "--", ":"]
         colors = [C["blue"], C["orange"], C["green"]]
@@ -369,9 +367,6 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
         ax_r.set_ylabel("size $\\sqrt{\\mathrm{mean}_i\\, x_{t,i}^2}$", fontsize=8)
         ax_r.tick_params(labelsize=7)
         ax_r.grid(alpha=0.3)
-        note = ax_r.text(0.98, 0.05, "", transform=ax_r.transAxes, ha="right",
-                         va="bottom", fontsize=7.5, color=C["vermillion"], animated=True,
-                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
         def update(rho, gain, b, sigma):
             b = float(b) + 0.0                                  # no "-0.00"
@@ -389,34 +384,32 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
             with np.errstate(over="ignore", invalid="ignore"):
                 size = np.sqrt(np.mean(shown_X ** 2, axis=1))
             rms.set_data(t, np.clip(size, 1e-4, None))
-            note.set_text("" if t_bad is None else f"|x_t| > {_sci(top)} from t = {t_bad}")
             if t_bad is not None:
-                text = f"diverges: |x_t| > {_sci(top)} from t = {t_bad}"
+                return f"diverges: |x_t| > {_sci(top)} from t = {t_bad}"
+            # What is left of the pulses: the gap to the same RNN without input.
+            with np.errstate(over="ignore", invalid="ignore"):
+                gap = np.linalg.norm(X - X0, axis=1)
+            late = gap[t_last:]
+            left = ~(late < 0.01 * max(float(np.max(gap)), 1e-300))
+            size = np.linalg.norm(X, axis=1)
+            if not np.any(gap > 0):
+                text = "g = 0: the input never reaches the state"
+            elif not left[-1]:
+                k = int(np.nonzero(left)[0][-1]) + 1 if np.any(left) else 0
+                text = f"forgotten {k} steps after the last pulse"
+            elif size[-1] > 2 * np.max(size[:t_last + 2]):
+                text = "amplified: the state keeps growing"
+            elif np.max(np.abs(X[-1] - X[-2])) < 1e-3:
+                text = "kept: the state settles at a new fixed point"
             else:
-                # What is left of the pulses: the gap to the same RNN without input.
-                with np.errstate(over="ignore", invalid="ignore"):
-                    gap = np.linalg.norm(X - X0, axis=1)
-                late = gap[t_last:]
-                left = ~(late < 0.01 * max(float(np.max(gap)), 1e-300))
-                size = np.linalg.norm(X, axis=1)
-                if not np.any(gap > 0):
-                    text = "g = 0: the input never reaches the state"
-                elif not left[-1]:
-                    k = int(np.nonzero(left)[0][-1]) + 1 if np.any(left) else 0
-                    text = f"forgotten {k} steps after the last pulse"
-                elif size[-1] > 2 * np.max(size[:t_last + 2]):
-                    text = "amplified: the state keeps growing"
-                elif np.max(np.abs(X[-1] - X[-2])) < 1e-3:
-                    text = "kept: the state settles at a new fixed point"
-                else:
-                    text = "kept: the state keeps moving on its own"
-                if sigma == "tanh":
-                    # share of units pinned near +-1, at the pulses or at the end
-                    sat = max(float(np.mean(np.abs(X[pulses]) > 0.95)),
-                              float(np.mean(np.abs(X[-1]) > 0.95)))
-                    if sat > 0.05:
-                        text += f"; {100 * sat:.0f}% of units saturated"
-            status.set_text(text)
+                text = "kept: the state keeps moving on its own"
+            if sigma == "tanh":
+                # share of units pinned near +-1, at the pulses or at the end
+                sat = max(float(np.mean(np.abs(X[pulses]) > 0.95)),
+                          float(np.mean(np.abs(X[-1]) > 0.95)))
+                if sat > 0.05:
+                    text += f"; {100 * sat:.0f}% of units saturated"
+            return text
         return update
 
     return Explorer(setup, [
@@ -441,7 +434,8 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
     unstable; hollow black circle: borderline, rho(J) = 1); eight orbits start on
     two circles. Sliders: ``theta`` in degrees, ``scale`` s, bias ``b`` (the same
     for both units) and ``sigma`` (tanh, or identity for chapter 1's linear system
-    x_t = A x_{t-1} with A = s R(theta)).
+    x_t = A x_{t-1} with A = s R(theta)). Status line: the fixed points in view by
+    kind, and from which step orbits diverge if they do.
     """
     g = np.linspace(-lim + 0.1, lim - 0.1, n_arrows)
     GX, GY = np.meshgrid(g, g)
@@ -475,13 +469,8 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
         square_axes(ax, lim, "state unit $x_{t,1}$", "state unit $x_{t,2}$")
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False,
                    columnspacing=1.0)
-        note = ax.text(0.02, 0.02, "", transform=ax.transAxes, fontsize=8,
-                       color=C["vermillion"], animated=True,
-                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
-        fig.suptitle("Two units, no input: $x_t = \\sigma(s\\,R(\\theta)\\,x_{t-1} + b)$",
+        ax.set_title("Two units, no input: $x_t = \\sigma(s\\,R(\\theta)\\,x_{t-1} + b)$",
                      fontsize=10)
-        title = ax.set_title(" ", fontsize=9)
-        title.set_animated(True)
         cap = 0.6 * (g[1] - g[0]) * 1.6
 
         def update(theta, scale, b, sigma):
@@ -520,13 +509,13 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
                       for k in ("stable", "saddle", "unstable", "borderline")}
             parts = [f"{v} {k}" + ("s" if k == "saddle" and v > 1 else "")
                      for k, v in counts.items() if v]
-            # short: every character of animated text costs time on each frame
             desc = ("every point is a fixed point" if many else
                     f"fixed point{'s' if len(fps) > 1 else ''}: " + ", ".join(parts)
                     if fps else "no fixed point in view")
-            title.set_text(desc)
-            note.set_text(f"orbits diverge (|x| > {_sci(DIVERGED)}) from t = {min(diverged)}"
-                          if diverged else "")
+            if diverged:
+                desc += (f"\norbits diverge (|x| > {_sci(DIVERGED)}) from t = "
+                         f"{min(diverged)}")
+            return desc
         return update
 
     return Explorer(setup, [

@@ -26,13 +26,13 @@ def _memory_regime(a: float) -> str:
     """One line of plain text on what x_t = a x_{t-1} does with a pulse."""
     h = mem.half_life(a)
     if a == 0:
-        return f"a = {a:.2f}: half-life 0, the pulse is gone after one step"
+        return "half-life 0: the pulse is gone after one step"
     if abs(a) < 1:
         flips = ", sign flips each step" if a < 0 else ""
-        return f"a = {a:.2f}: half-life {h:.1f} steps{flips}"
+        return f"half-life {h:.1f} steps{flips}"
     if abs(a) == 1:
-        return f"a = {a:.2f}: half-life infinite, the pulse is kept for ever"
-    return f"a = {a:.2f}: no half-life, |x_t| doubles every {h:.1f} steps"
+        return "half-life infinite: the pulse is kept for ever"
+    return f"no half-life: |x_t| doubles every {h:.1f} steps"
 
 
 def impulse_explorer(T: int = 70, ylim: float = 2.2) -> Explorer:
@@ -41,7 +41,8 @@ def impulse_explorer(T: int = 70, ylim: float = 2.2) -> Explorer:
     Left: x_t on a linear axis (values beyond +-``ylim`` are cut and reported);
     right: |x_t| on a log axis, where a^t is a straight line of slope ln |a|.
     The half-life ln 2 / |ln |a|| is marked in both (for |a| > 1 the doubling
-    time). Slider ``a`` in [-0.99, 1.05].
+    time). Slider ``a`` in [-0.99, 1.05]. Status line: the half-life (or doubling
+    time) and, where the left plot cuts the response, from which step.
     """
     t = np.arange(T)
     lo, hi = 1e-4, 60.0
@@ -76,11 +77,6 @@ def impulse_explorer(T: int = 70, ylim: float = 2.2) -> Explorer:
         for axis in (ax, axl):
             axis.grid(alpha=0.3)
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-        title = fig.suptitle(" ", fontsize=10)
-        title.set_animated(True)
-        note = ax.text(0.97, 0.7, "", transform=ax.transAxes, fontsize=8, ha="right",
-                       color=C["vermillion"], animated=True,
-                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
         def update(a):
             X = mem.impulse_response(a, T)
@@ -101,14 +97,13 @@ def impulse_explorer(T: int = 70, ylim: float = 2.2) -> Explorer:
             ref_lin.set_visible(abs(a) != 1 and a != 0)
             ref_log.set_ydata([level, level])
             ref_log.set_visible(abs(a) != 1 and a != 0)
-            title.set_text(_memory_regime(a))
+            status = _memory_regime(a)
             if t_out is not None:
-                note.set_text(f"|x_t| > {ylim:g} from t = {t_out}:\ngrows without bound")
+                status += (f"\n|x_t| > {ylim:g} from t = {t_out} (off the left plot): "
+                           "grows without bound")
             elif a == 0:
-                note.set_text("x_t = 0 from t = 1\n(not drawn on the log axis)")
-            else:
-                note.set_text("")
-            note.set_visible(bool(note.get_text()))
+                status += "\nx_t = 0 from t = 1 (not drawn on the log axis)"
+            return status
         return update
 
     static_a = [-0.99, -0.9, -0.8, -0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8,
@@ -127,7 +122,8 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
 
     Observation y_j says C A^j x_0 = y_j: a line in the state plane. One line
     leaves a line of candidates; two crossing lines leave one point. Sliders:
-    ``theta`` (degrees, 0..180) and ``k`` (observations used, 1..3).
+    ``theta`` (degrees, 0..180) and ``k`` (observations used, 1..3). Status line: the
+    rank (and condition number) of the observability matrix of the k observations.
     """
     x0 = np.asarray(x0, dtype=float)
     Cm = np.array([[1.0, 0.0]])
@@ -164,8 +160,6 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
         axy.grid(alpha=0.3)
         axy.set_title("$x_t = R(\\theta)\\, x_{t-1}$, $y_t = x_{t,1}$", fontsize=10)
         fig.legend(loc="outside lower center", ncols=3, fontsize=7.5, frameon=False)
-        title = fig.suptitle(" ", fontsize=10)
-        title.set_animated(True)
 
         def update(theta, k):
             k = int(round(k))
@@ -189,11 +183,11 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
                 x_hat = mem.estimate_state(A, Cm, X[:k, :1])
                 found.set_data([x_hat[0]], [x_hat[1]])
                 found.set_visible(True)
-                verdict = f"rank 2, condition number {np.linalg.cond(Ok):.1f}"
-            else:
-                found.set_visible(False)
-                verdict = "rank 1, a whole line of states fits"
-            title.set_text(f"θ = {theta:.0f}°, k = {k}: {verdict}")
+                return (f"{k} observations: rank 2, condition number "
+                        f"{np.linalg.cond(Ok):.1f}; one state fits")
+            found.set_visible(False)
+            return (f"{k} observation{'s' if k > 1 else ''}: rank 1, "
+                    "a whole line of states fits")
         return update
 
     return Explorer(setup, [
