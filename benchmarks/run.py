@@ -257,7 +257,7 @@ def phases(lines, total) -> dict:
     out = {}
     for (k, t), nxt in zip(marks, marks[1:] + [("end", total)]):
         out[k] = nxt[1] - t
-    out["notebook execution (log)"] = sum(
+    out["notebook execution (log; sum over notebooks run side by side)"] = sum(
         float(m.group(1)) for _, text in lines
         for m in [re.search(r"Executed notebook in ([\d.]+) seconds", text)] if m)
     return out
@@ -340,9 +340,11 @@ def section_build(sec: Section, ctx: dict):
     names = sorted({n for r in runs for n in r["exec"]})
     rows = [[f"`{n}`", f"{med([r['exec'].get(n) for r in runs]):.1f}"] for n in names]
     total = sum(med([r["exec"].get(n) for r in runs]) for n in names)
-    rows.append(["**all notebooks**", f"**{total:.1f}**"])
+    rows.append(["**all notebooks (sum)**", f"**{total:.1f}**"])
     sec.add("Notebook execution in the cold build (jupyter-cache's `execution_seconds`: "
-            "kernel start-up and every cell, one notebook after another):\n\n"
+            "kernel start-up and every cell). The build reads pages in one process per "
+            "CPU (`book_parallel_jobs` in `_config.yml`), so notebooks run side by side "
+            "and the sum is more than the reading phase's wall time:\n\n"
             + table(["notebook", "median (s)"], rows))
 
     keys = list(dict.fromkeys(k for r in runs for kind in ("cold", "warm", "all") if kind in r

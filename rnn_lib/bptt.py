@@ -69,6 +69,12 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
     Returns
     -------
     Gradients
+
+    Notes
+    -----
+    dX first holds g_t and the recursion updates it in place; the weight gradients
+    are summed block by block (a few steps each, one matmul per block) so that the
+    temporaries stay small.
     """
     params = check_params(params)
     if not isinstance(trace, Trace):
@@ -88,62 +94,120 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
         truncate = as_int(truncate, "truncate", minimum=0)
 
     W_xx, W_xu, W_yx, b_x, b_y = params
-    U, x_init, A, X = trace.U, trace.x_init, trace.A, trace.X
-    T = U.shape[0]
+    X = trace.X
     n_x, n_y = W_xx.shape[0], W_yx.shape[0]
     _, dsigma = hidden_activation(trace.activation)
+    valid = trace.valid
+    if valid is not None and truncate is not None:
+        raise ValueError("truncated BPTT is not available for padded sequences "
+                         "(forward with lengths); use truncate=None")
+    if valid is not None and valid.all():
+        valid = None                                         # no padding step: nothing held
 
     # Output layer: z_t = W_yx x_t + b_y.
     dW_yx = dZ.reshape(-1, n_y).T @ X.reshape(-1, n_x)      # (n_y, n_x) = sum_t dz_t x_t^T
     db_y = dZ.reshape(-1, n_y).sum(axis=0)                   # (n_y,)
-    G = dZ @ W_yx                                            # (T, [B,] n_x) g_t = dl_t/dx_t
-    D = dsigma(A, X)                                         # (T, [B,] n_x) sigma'(a_t)
-    valid = trace.valid
-    if valid is not None:
-        if truncate is not None:
-            raise ValueError("truncated BPTT is not available for padded sequences "
-                             "(forward with lengths); use truncate=None")
-        # A padding step is x_t = x_{t-1}: no path through sigma there (D -> 0), and
-        # the identity carries delta_t straight back to x_{t-1} (the ``hold`` term).
-        D = D * valid[..., None]
-        hold = 1.0 - valid[..., None]                        # (T, B, 1)
-
-    dX = np.empty_like(X)                                    # delta_t
-    dA = np.empty_like(A)                                    # da_t = sigma'(a_t) * delta_t
+    # dX starts as g_t = dl_t/dx_t, the immediate part; the backward recursion then
+    # adds J_{t+1}^T delta_{t+1} in place, step by step, leaving delta_t.
+    dX = np.empty_like(X)                                    # (T, [B,] n_x)
+    np.dot(dZ.reshape(-1, n_y), W_yx, out=dX.reshape(-1, n_x))
+    # The state's weights collect sum_t of their local terms (see _add_block_gradients).
+    grads = Params(np.zeros_like(W_xx), np.zeros_like(W_xu), dW_yx, np.zeros_like(b_x), db_y)
     with np.errstate(over="ignore", invalid="ignore"):
         if truncate is None:
-            delta = G[T - 1]
-            for t in range(T - 1, -1, -1):
-                if t < T - 1:
-                    delta = G[t] + dA[t + 1] @ W_xx          # g_t + J_{t+1}^T delta_{t+1}
-                    if valid is not None:
-                        delta = delta + hold[t + 1] * dX[t + 1]
-                dX[t] = delta
-                dA[t] = delta * D[t]                         # backprop through sigma
-            dx_init = dA[0] @ W_xx                           # J_0^T delta_0
-            if valid is not None:
-                dx_init = dx_init + hold[0] * dX[0]
+            dx_init = _bptt_exact(W_xx, dsigma, trace, valid, dX, grads)
         else:
-            # R[j] holds the part of delta_s that comes from loss l_{s+j}, j = 0..k;
-            # a path that would need k + 1 Jacobians falls off the end.
-            k = min(truncate, T)
-            R = np.zeros((k + 1,) + G.shape[1:])
-            for s in range(T - 1, -1, -1):
-                if s < T - 1:
-                    R[1:] = (R[:-1] * D[s + 1]) @ W_xx       # one more Jacobian for each
-                else:
-                    R[1:] = 0.0
-                R[0] = G[s]
-                dX[s] = R.sum(axis=0)
-                dA[s] = dX[s] * D[s]
-            dx_init = (R[:k].sum(axis=0) * D[0]) @ W_xx      # paths of <= k steps to x_{-1}
+            dx_init = _bptt_truncated(W_xx, dsigma, trace, truncate, dX, grads)
+    return Gradients(grads, dx_init, dX)
 
-        X_prev = np.concatenate([x_init[None], X[:-1]])      # (T, [B,] n_x) x_{t-1}
-        dA2 = dA.reshape(-1, n_x)
-        dW_xx = dA2.T @ X_prev.reshape(-1, n_x)              # sum_t da_t x_{t-1}^T
-        dW_xu = dA2.T @ U.reshape(-1, U.shape[-1])           # sum_t da_t u_t^T
-        db_x = dA2.sum(axis=0)                               # sum_t da_t
-    return Gradients(Params(dW_xx, dW_xu, dW_yx, db_x, db_y), dx_init, dX)
+
+def _block_steps(X: np.ndarray) -> int:
+    """How many time steps go into one block: about 16,000 numbers of X, at least 1.
+
+    The backward pass works through time in blocks, so that its temporaries stay
+    small (and are reused) while the work per block is still one large matmul.
+    """
+    return max(1, 2 ** 14 // max(1, X[0].size))
+
+
+def _add_block_gradients(grads: Params, dA: np.ndarray, start: int, trace: Trace) -> None:
+    """Add the local terms of steps start, ..., start + k - 1 to grads, in place:
+
+        dW_xx += sum_t da_t x_{t-1}^T,   dW_xu += sum_t da_t u_t^T,   db_x += sum_t da_t,
+
+    each sum over the k steps as one matmul. dA (k, [B,] n_x) holds da_t.
+    """
+    k, n_x, n_u = dA.shape[0], dA.shape[-1], trace.U.shape[-1]
+    da = dA.reshape(-1, n_x)                                 # (k [* B], n_x)
+    grads.W_xu[...] += da.T @ trace.U[start:start + k].reshape(-1, n_u)
+    grads.b_x[...] += np.ones(len(da)) @ da                  # sum_t da_t (a matmul: faster)
+    if start > 0:                                            # x_{t-1} = X[t-1]
+        grads.W_xx[...] += da.T @ trace.X[start - 1:start + k - 1].reshape(-1, n_x)
+    else:                                                    # x_{-1} = x_init is not in X
+        grads.W_xx[...] += dA[0].reshape(-1, n_x).T @ trace.x_init.reshape(-1, n_x)
+        grads.W_xx[...] += dA[1:].reshape(-1, n_x).T @ trace.X[:k - 1].reshape(-1, n_x)
+
+
+def _bptt_exact(W_xx, dsigma, trace: Trace, valid, dX: np.ndarray, grads: Params):
+    """delta_t = g_t + J_{t+1}^T delta_{t+1} for t = T-1 down to 0, in place in dX.
+
+    On entry dX[t] holds g_t, on return delta_t; grads gets the state weights'
+    terms. With row vectors, J_{t+1}^T delta_{t+1} = da_{t+1} @ W_xx. Returns
+    dL/dx_init = J_0^T delta_0.
+    """
+    A, X = trace.A, trace.X
+    T = X.shape[0]
+    if valid is not None:
+        # A padding step is x_t = x_{t-1}: no path through sigma there (sigma' -> 0),
+        # and the identity carries delta_t straight back to x_{t-1} (the ``hold`` term).
+        hold = 1.0 - valid[..., None]                        # (T, B, 1)
+    W_xx = np.ascontiguousarray(W_xx)                        # np.dot's out= needs contiguity
+    through_W = np.empty(X.shape[1:])                        # J^T delta, reused each step
+    block = _block_steps(X)
+    for end in range(T, 0, -block):                          # blocks from the last one back
+        start = max(end - block, 0)
+        # sigma'(a_t) of the whole block (a new array); each row becomes da_t below.
+        dA = dsigma(A[start:end], X[start:end])
+        if valid is not None:
+            dA = dA * valid[start:end, ..., None]
+        for t in range(end - 1, start - 1, -1):
+            delta = dX[t]                                    # g_t so far
+            if t < T - 1:
+                np.dot(da, W_xx, out=through_W)              # J_{t+1}^T delta_{t+1}
+                delta += through_W
+                if valid is not None:
+                    delta += hold[t + 1] * dX[t + 1]
+            da = dA[t - start]
+            da *= delta                                      # da_t = sigma'(a_t) * delta_t
+        _add_block_gradients(grads, dA, start, trace)
+    dx_init = da @ W_xx                                      # J_0^T delta_0
+    if valid is not None:
+        dx_init = dx_init + hold[0] * dX[0]
+    return dx_init
+
+
+def _bptt_truncated(W_xx, dsigma, trace: Trace, truncate: int, dX: np.ndarray,
+                    grads: Params):
+    """Truncated BPTT with window k, in place in dX (which holds g_t on entry).
+
+    R[j] holds the part of delta_s that comes from loss l_{s+j}, j = 0..k; a path
+    that would need k + 1 Jacobians falls off the end. Returns dL/dx_init.
+    """
+    D = dsigma(trace.A, trace.X)                             # (T, [B,] n_x) sigma'(a_t)
+    T = D.shape[0]
+    k = min(truncate, T)
+    R = np.zeros((k + 1,) + D.shape[1:])
+    dA = np.empty_like(D)                                    # da_t = sigma'(a_t) * delta_t
+    for s in range(T - 1, -1, -1):
+        if s < T - 1:
+            R[1:] = (R[:-1] * D[s + 1]) @ W_xx               # one more Jacobian for each
+        else:
+            R[1:] = 0.0
+        R[0] = dX[s]                                         # g_s
+        dX[s] = R.sum(axis=0)
+        dA[s] = dX[s] * D[s]
+    _add_block_gradients(grads, dA, 0, trace)
+    return (R[:k].sum(axis=0) * D[0]) @ W_xx                 # paths of <= k steps to x_{-1}
 
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=None,

@@ -236,18 +236,34 @@ def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "
                              f"{U.shape[1]} sequences; give one length per sequence")
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
+    # A padding step needs the masked update; a batch without padding does not.
+    padded = valid is not None and not valid.all()
 
-    # The input term does not depend on the state: one matmul for all steps.
-    A = U @ W_xu.T + b_x                           # (T, [B,] n_x)
-    X = np.empty_like(A)
+    # a_t and x_t share one buffer. Fresh memory is slow (every new page faults once);
+    # one large block, reused from call to call by the allocator, avoids most of that.
+    AX = np.empty((2,) + U.shape[:-1] + (W_xx.shape[0],))
+    A, X = AX[0], AX[1]                            # (T, [B,] n_x) each
+    # The input term does not depend on the state: one matmul for all steps, on the
+    # (T [* B], n) reshaped views (a 2-D product is one BLAS call, a 3-D one is T).
+    n_x, n_u = W_xu.shape
+    np.dot(U.reshape(-1, n_u), W_xu.T, out=A.reshape(-1, n_x))
+    A += b_x                                       # A[t] = W_xu u_t + b_x for now
+    # Inside the loop: a contiguous W_xx^T and one buffer for x_{t-1} @ W_xx^T, reused
+    # at every step (np.dot with out= is the cheapest call for small matrices).
+    W_xx_T = np.ascontiguousarray(W_xx.T)
+    recurrent = np.empty(A.shape[1:])              # W_xx x_{t-1}
     x = x_init
     with np.errstate(over="ignore", invalid="ignore"):   # divergence shows as inf/nan
         for t in range(U.shape[0]):
-            A[t] += x @ W_xx.T                     # a_t = W_xx x_{t-1} + W_xu u_t + b_x
-            if valid is None:
-                x = X[t] = sigma(A[t])             # x_t = sigma(a_t)
+            a = A[t]                               # a view: updated in place
+            np.dot(x, W_xx_T, out=recurrent)
+            a += recurrent                         # a_t = W_xx x_{t-1} + W_xu u_t + b_x
+            if not padded:
+                X[t] = sigma(a)                    # x_t = sigma(a_t)
             else:                                  # padding holds the state
-                x = X[t] = np.where(valid[t, :, None] > 0, sigma(A[t]), x)
-        Z = X @ W_yx.T + b_y                       # (T, [B,] n_y)
+                X[t] = np.where(valid[t, :, None] > 0, sigma(a), x)
+            x = X[t]
+        Z = X.reshape(-1, n_x) @ W_yx.T + b_y     # (T [* B], n_y), one BLAS call
+        Z = Z.reshape(X.shape[:-1] + (-1,))        # (T, [B,] n_y)
         Y = output_map(output_activation)(Z)
     return Trace(U, x_init, A, X, Z, Y, activation, output_activation, valid)
