@@ -135,14 +135,14 @@ def _add_block_gradients(grads: Params, dA: np.ndarray, start: int, trace: Trace
 
         dW_xx += sum_t da_t x_{t-1}^T,   dW_xu += sum_t da_t u_t^T,   db_x += sum_t da_t,
 
-    each sum over the k steps as one matmul. dA (k, [B,] n_x) holds da_t.
+    each sum over the k steps as one matmul (or one sum). dA (k, [B,] n_x) holds da_t.
     """
     k, n_x, n_u = dA.shape[0], dA.shape[-1], trace.U.shape[-1]
-    da = dA.reshape(-1, n_x)                                 # (k [* B], n_x)
-    grads.W_xu[...] += da.T @ trace.U[start:start + k].reshape(-1, n_u)
-    grads.b_x[...] += np.ones(len(da)) @ da                  # sum_t da_t (a matmul: faster)
+    dA2 = dA.reshape(-1, n_x)                                # (k [* B], n_x)
+    grads.W_xu[...] += dA2.T @ trace.U[start:start + k].reshape(-1, n_u)
+    grads.b_x[...] += dA2.sum(axis=0)
     if start > 0:                                            # x_{t-1} = X[t-1]
-        grads.W_xx[...] += da.T @ trace.X[start - 1:start + k - 1].reshape(-1, n_x)
+        grads.W_xx[...] += dA2.T @ trace.X[start - 1:start + k - 1].reshape(-1, n_x)
     else:                                                    # x_{-1} = x_init is not in X
         grads.W_xx[...] += dA[0].reshape(-1, n_x).T @ trace.x_init.reshape(-1, n_x)
         grads.W_xx[...] += dA[1:].reshape(-1, n_x).T @ trace.X[:k - 1].reshape(-1, n_x)
