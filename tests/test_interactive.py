@@ -98,7 +98,7 @@ def test_static_html_is_deterministic_and_complete(explorer, monkeypatch):
 #: the figures whose update returns a status line (instead of drawing it as a title)
 STATUS_LINE = {"linear_map", "cobweb", "weather", "phase_portrait", "impulse",
                "observability", "hidden_state", "rnn_phase", "forecast", "sentiment_steps",
-               "waveform_generation"}
+               "waveform_generation", "gradient_flow", "non_normal", "cliff", "truncation"}
 
 
 def _toy(colors=64):

@@ -9,7 +9,6 @@ Static figures: a slice through the cliff and the success of training against th
 from __future__ import annotations
 
 import numpy as np
-from matplotlib.transforms import offset_copy
 
 from .. import gradient_flow as gf
 from ..bptt import loss_and_gradients
@@ -31,39 +30,6 @@ def _in_range(y, lo, hi):
     with np.errstate(invalid="ignore"):
         y[~np.isfinite(y) | (y < lo) | (y > hi)] = np.nan
     return y
-
-
-class _Readout:
-    """A line of text above an Axes whose words are drawn once and whose numbers change.
-
-    ``parts`` alternates fixed strings and value slots: an int n reserves the width
-    of n digits for a value. Only the values are animated, so a redraw renders a
-    few glyphs instead of a whole sentence (text is the slowest thing to draw).
-    """
-
-    def __init__(self, ax, parts, y: float, *, fontsize: float = 9, x: float = 0.0):
-        fig = ax.figure
-        renderer = fig.canvas.get_renderer()
-        dx, self.values = 0.0, []
-        for part in parts:
-            trans = offset_copy(ax.transAxes, fig=fig, x=dx, y=0.0, units="points")
-            if isinstance(part, str):
-                t = ax.text(x, y, part, transform=trans, fontsize=fontsize, va="bottom")
-                t.set_in_layout(False)
-                width = t.get_window_extent(renderer).width
-            else:
-                t = ax.text(x, y, "", transform=trans, fontsize=fontsize, va="bottom",
-                            animated=True, fontweight="bold")
-                t.set_in_layout(False)
-                self.values.append(t)
-                probe = ax.text(0, 0, "8" * part, fontsize=fontsize, fontweight="bold")
-                width = probe.get_window_extent(renderer).width
-                probe.remove()
-            dx += width * 72.0 / fig.dpi
-
-    def set(self, *texts):
-        for t, text in zip(self.values, texts):
-            t.set_text(text)
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,14 +74,6 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
         ax.set_ylabel(r"$\|\partial \ell_t / \partial x_k\|$  (1 at $k = t$)")
         ax.grid(alpha=0.3, which="major")
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
-        ax.set_title(" \n ", fontsize=9)                 # room for the two lines below
-        top = _Readout(ax, ["σ = ", 6, "   ρ(W_xx) = ", 4, "   σ_max(W_xx) = ", 4,
-                            "   γ·σ_max = ", 4], 1.09)
-        bottom = _Readout(ax, [f"after {T - 1} steps back: ×", 5, "   (×", 4, " per step)"],
-                          1.02)
-        note = ax.text(0.02, 0.04, "", transform=ax.transAxes, fontsize=8.5,
-                       color=C["vermillion"], animated=True,
-                       bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
 
         def update(scale, sigma, gain):
             key = (scale, gain)
@@ -129,9 +87,9 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
             eta = f.gamma * f.sigma_max
             last = f.grad_norm[-1]
             rate = float(np.exp(np.log(last) / (T - 1))) if 0 < last < np.inf else last
-            top.set(sigma, f"{f.rho:.2f}", f"{f.sigma_max:.2f}", f"{eta:.2f}")
-            bottom.set(f"{last:.0e}", f"{rate:.2f}")
-            msgs = []
+            msgs = [f"σ = {sigma}   ρ(W_xx) = {f.rho:.2f}   σ_max(W_xx) = {f.sigma_max:.2f}   "
+                    f"γ·σ_max = {eta:.2f}",
+                    f"after {T - 1} steps back: ×{last:.0e}   (×{rate:.2f} per step)"]
             bad_hi = np.nonzero(~(f.grad_norm <= hi))[0]
             bad_lo = np.nonzero(f.grad_norm < lo)[0]
             if bad_hi.size:
@@ -141,8 +99,7 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
             big = np.nonzero(~(np.abs(f.X) <= 1e6).all(axis=1))[0]
             if big.size:
                 msgs.append(f"state |x_t| > 1e6 from t = {big[0]}")
-            note.set_text("\n".join(msgs))
-            note.set_visible(bool(msgs))
+            return "\n".join(msgs)                       # the status line(s)
         return update
 
     scales = np.concatenate([_grid(0.1, 3.0, 0.1), _grid(3.5, 6.0, 0.5)])
@@ -181,9 +138,6 @@ def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explo
         ax.set_ylabel(r"$\|W^k\|_2$ (largest stretch after $k$ steps)")
         ax.grid(alpha=0.3)
         ax.legend(loc="lower left", fontsize=8, framealpha=0.9)
-        ax.set_title(" ", fontsize=9)                     # room for the line below
-        info = _Readout(ax, ["ρ(W) = ", 4, "  σ_max(W) = ", 4, "  largest ‖W^k‖ = ", 4,
-                             " at k = ", 2, ";  > 1 until k = ", 3], 1.02)
 
         def update(lam, c):
             W = np.array([[lam, c], [0.0, lam]])
@@ -195,7 +149,8 @@ def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explo
             peak = int(np.argmax(p))
             above = np.nonzero(p > 1.0)[0]
             last = "–" if not above.size else f"{above[-1]}+" if above[-1] == K else f"{above[-1]}"
-            info.set(f"{abs(lam):.2f}", f"{smax:.2f}", f"{p[peak]:.3g}", f"{peak}", last)
+            return (f"ρ(W) = {abs(lam):.2f}   σ_max(W) = {smax:.2f}   largest ‖W^k‖ = "
+                    f"{p[peak]:.3g} at k = {peak};  > 1 until k = {last}")
         return update
 
     return Explorer(setup, [
@@ -244,7 +199,6 @@ def cliff_explorer(steps: int = 100) -> Explorer:
         ax.set_ylabel("bias $b$")
         fig.suptitle(r"loss $L = \frac{1}{2}(x_{50} - 0.7)^2$ of $x_t = w\,\sigma(x_{t-1}) + b$"
                      r" from $x_0 = 0.5$", fontsize=9)
-        ax.set_title(" \n ", fontsize=9)                 # room for the two lines below
         s = np.arange(steps + 1)
         (lraw,) = axl.plot([], [], "o-", color=C["vermillion"], ms=2, lw=1, animated=True)
         (lclp,) = axl.plot([], [], "s--", color=C["sky"], ms=2, lw=1, animated=True)
@@ -256,13 +210,6 @@ def cliff_explorer(steps: int = 100) -> Explorer:
         axl.grid(alpha=0.3)
         fig.legend(handles=[raw, clp], loc="outside lower center", ncols=2, fontsize=8,
                    frameon=False)
-        plain = _Readout(ax, ["no clipping: largest step ", 3, " at step ", 2, " (|g| = ", 7,
-                              "); final L = ", 6], 1.09)
-        thrown = ax.text(0.98, 0.97, "", transform=ax.transAxes, ha="right", va="top",
-                         fontsize=8.5, color=C["vermillion"], animated=True,
-                         bbox=dict(facecolor="white", alpha=0.85, edgecolor="none"))
-        clipped = _Readout(ax, ["clipped at c: largest step ", 3, " (at most lr·c); final L = ",
-                                6], 1.02)
         paths = {}
 
         def path(lr, c):
@@ -281,10 +228,11 @@ def cliff_explorer(steps: int = 100) -> Explorer:
             i = int(np.argmax(jp))
             w1, b1 = p.theta[i + 1]
             off = not (CLIFF_W[0] <= w1 <= CLIFF_W[1] and CLIFF_B[0] <= b1 <= CLIFF_B[1])
-            plain.set(f"{jp[i]:.2g}", f"{i}", f"{p.grad_norm[i]:.2g}", f"{p.loss[-1]:.2g}")
-            thrown.set_text(f"step {i} threw it off the map" if off else "")
-            thrown.set_visible(off)
-            clipped.set(f"{jq.max():.2g}", f"{q.loss[-1]:.2g}")
+            thrown = f"; step {i} threw it off the map" if off else ""
+            return (f"no clipping: largest step {jp[i]:.2g} at step {i} "
+                    f"(|g| = {p.grad_norm[i]:.2g}); final L = {p.loss[-1]:.2g}{thrown}\n"
+                    f"clipped at c: largest step {jq.max():.2g} (at most lr·c); "
+                    f"final L = {q.loss[-1]:.2g}")
         return update
 
     return Explorer(setup, [
@@ -380,8 +328,6 @@ def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explo
         axe.set_xlabel("window $k$ (Jacobians a loss may cross)")
         axe.set_ylabel("relative error of the\nparameter gradient")
         axe.grid(alpha=0.3)
-        axe.set_title(" ", fontsize=9)                    # room for the line below
-        err = _Readout(axe, ["parameter gradient off by ", 5, " %"], 1.02)
 
         def update(k, radius):
             k = int(k)
@@ -397,7 +343,7 @@ def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explo
             e = errors[radius]
             curve.set_data(ks, np.clip(e, 1e-12, None))
             mark.set_data([k], [max(e[k], 1e-12)])
-            err.set(f"{100 * e[k]:.3g}")
+            return f"window k = {k}: the parameter gradient is off by {100 * e[k]:.3g} %"
         return update
 
     return Explorer(setup, [
