@@ -101,7 +101,8 @@ STATUS_LINE = {"linear_map", "cobweb", "weather", "phase_portrait", "impulse",
                "waveform_generation", "gradient_flow", "non_normal", "cliff", "truncation"}
 
 
-def _toy(colors=64):
+def _toy(colors=64, status=None):
+    """A one-line figure; with ``status``, update returns ``status(a, b)``."""
     def setup(fig):
         ax = fig.subplots()
         (line,) = ax.plot([], [], animated=True)
@@ -110,6 +111,7 @@ def _toy(colors=64):
 
         def update(a, b):
             line.set_data([0, 1], [b, a])
+            return None if status is None else status(a, b)
         return update
     return setup
 
@@ -190,17 +192,7 @@ def test_print_frames_spread_from_first_to_last():
 # -- the status line -------------------------------------------------------------------------
 def _toy_status(status=lambda a, b: f"a = {a:g} and b = {b:g}: {'up' if a > b else 'flat'}"):
     """The toy figure, with an update that returns ``status(a, b)``."""
-    def setup(fig):
-        ax = fig.subplots()
-        (line,) = ax.plot([], [], animated=True)
-        ax.set_xlim(0, 1)
-        ax.set_ylim(-2, 2)
-
-        def update(a, b):
-            line.set_data([0, 1], [b, a])
-            return status(a, b)
-        return update
-    return setup
+    return _toy(status=status)
 
 
 def _two(setup, **kw):
