@@ -58,6 +58,10 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
 VIEWPORT = {"width": 1280, "height": 900}
 SMALL_VIEWPORT = {"width": 1024, "height": 768}
 TIMEOUT_MS = 30_000
+# Loading a chapter (about 1 MB of HTML with every slider frame inline) took over 30 s
+# when pytest -n auto ran notebooks on the other CPU; loading is checked, not timed
+# (benchmarks/ measures page weight).
+LOAD_TIMEOUT_MS = 120_000
 
 
 def test_book_builds_with_no_warning_and_every_chapter_in_the_navigation(built_book):
@@ -463,7 +467,7 @@ def open_page(browser, url, origin, viewport=VIEWPORT):
     context.set_default_timeout(TIMEOUT_MS)
     page = context.new_page()
     watch = PageWatch(page, origin)
-    page.goto(url, wait_until="load")
+    page.goto(url, wait_until="load", timeout=LOAD_TIMEOUT_MS)
     wait_for_mathjax(page)
     watch.settle()                                        # incl. the fonts MathJax asked for
     return context, page, watch
