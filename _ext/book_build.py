@@ -38,20 +38,21 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
     files[:] = keep
 
 
-# Extensions that do not declare parallel_read_safe, and why reading in parallel is safe.
-_READ_SAFE = {
-    # Replaces the section-number pass, which Sphinx runs once in the main process
-    # after the pages read in parallel are merged. (The book numbers no toctree.)
-    "sphinx_multitoc_numbering": "numbers sections after the merge",
-    # Only copies MathJax into _static/ when the build finishes.
-    "sphinx-mathjax-offline": "acts at build-finished only",
-    # Read-time transforms only annotate each page's own doctree; its environment
+# Extensions that do not declare parallel_read_safe; each was read, and reading in
+# parallel is safe for it:
+_READ_SAFE = (
+    # replaces the section-number pass, which Sphinx runs once in the main process
+    # after the pages read in parallel are merged (and the book numbers no toctree);
+    "sphinx_multitoc_numbering",
+    # only copies MathJax into _static/ when the build finishes;
+    "sphinx-mathjax-offline",
+    # its read-time transforms only annotate each page's own doctree; its environment
     # attributes are set once, at builder-inited, and only for LaTeX builders.
-    "sphinx_jupyterbook_latex": "annotates each doctree, no per-page environment state",
-}
+    "sphinx_jupyterbook_latex",
+)
 
 
-def _set_jobs(app):
+def _configure_parallel(app):
     jobs = app.config.book_parallel_jobs
     if not isinstance(jobs, int) or jobs < 0:
         raise ValueError(f"book_parallel_jobs must be an integer >= 0 (0: one per CPU), "
@@ -70,6 +71,6 @@ def _set_jobs(app):
 def setup(app):
     os.environ[STATIC_ENV] = "1"
     app.add_config_value("book_parallel_jobs", 0, "")
-    app.connect("builder-inited", _set_jobs)
+    app.connect("builder-inited", _configure_parallel)
     app.connect("html-page-context", _drop_duplicate_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

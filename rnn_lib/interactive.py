@@ -67,6 +67,8 @@ from PIL import Image
 STATIC_ENV = "RNN_BOOK_STATIC"
 #: budget for one figure's static frames, in bytes (base64 adds a third on top)
 FRAME_BUDGET = 500_000
+#: room kept for the status line in both faces (two lines), so the image does not jump
+STATUS_MIN_HEIGHT = "2.6em"
 
 
 class Slider(NamedTuple):
@@ -379,7 +381,7 @@ class Explorer:
                  f"#{uid} output{{min-width:9em}}"
                  f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}"
                  f"#{uid} .rnnfig-status{{white-space:pre-line;font-size:.95em;margin:0 0 .2em 0;"
-                 f"min-height:2.6em}}"
+                 f"min-height:{STATUS_MIN_HEIGHT}}}"
                  f"#{uid} .rnnfig-print{{display:none}}"
                  f"#{uid} .rnnfig-stack .rnnfig-pframe{{position:absolute;left:0;top:0}}"
                  f"@media print{{#{uid}{{max-width:100%;break-inside:avoid}}"
@@ -450,7 +452,7 @@ class Explorer:
 
     def _status_html(self) -> str:
         text = html.escape(self.status).replace("\n", "<br>")
-        return f'<div style="min-height:2.6em">{text}</div>'
+        return f'<div style="min-height:{STATUS_MIN_HEIGHT}">{text}</div>'
 
     def _repr_mimebundle_(self, include=None, exclude=None):
         text = f"<Explorer: {self.alt(self.defaults())}>"

@@ -9,6 +9,8 @@ import pytest
 from conftest import CHAPTERS, ROOT
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
+
+
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
 def test_notebook_is_committed_without_outputs_or_widget_state(path):
     nb = json.loads(path.read_text(encoding="utf-8"))
