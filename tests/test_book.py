@@ -27,12 +27,107 @@ def test_toc_lists_the_chapters_in_the_articles_order():
     assert found == CHAPTERS + ["teachers", "glossary"]      # the classroom pages last
 
 
-def test_build_extension_sets_the_variable_that_rnn_lib_reads():
-    # _ext/book_build.py names the variable itself, to keep rnn_lib out of Sphinx's start-up
+def _build_extension():
     import importlib.util
 
-    from rnn_lib.interactive import STATIC_ENV
     spec = importlib.util.spec_from_file_location("book_build", ROOT / "_ext" / "book_build.py")
     ext = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ext)
-    assert ext.STATIC_ENV == STATIC_ENV
+    return ext
+
+
+def test_build_extension_sets_the_variable_that_rnn_lib_reads():
+    # _ext/book_build.py names the variable itself, to keep rnn_lib out of Sphinx's start-up
+    from rnn_lib.interactive import STATIC_ENV
+    assert _build_extension().STATIC_ENV == STATIC_ENV
+
+
+def _read_cost_from_config():
+    config = (ROOT / "_config.yml").read_text()
+    block = config.split("book_read_cost:")[1]
+    return {name: float(sec) for name, sec in re.findall(r"^ {6}(\S+): ([\d.]+)$", block, re.M)}
+
+
+def test_read_costs_name_every_chapter_notebook():
+    # a renamed notebook would otherwise fall back to a guessed cost without a word
+    costs = _read_cost_from_config()
+    assert sorted(costs) == sorted(f"chapters/{p.stem}" for p in NOTEBOOKS)
+
+
+def _best_max_load(costs, capacities):
+    # independent check: every way to put each page into a group, by recursion
+    pages = list(costs)
+
+    def go(i, loads, counts):
+        if i == len(pages):
+            return max(loads)
+        best = float("inf")
+        for k in range(len(capacities)):
+            if counts[k] < capacities[k]:
+                loads[k] += costs[pages[i]]
+                counts[k] += 1
+                best = min(best, go(i + 1, loads, counts))
+                loads[k] -= costs[pages[i]]
+                counts[k] -= 1
+        return best
+    return go(0, [0.0] * len(capacities), [0] * len(capacities))
+
+
+@pytest.mark.parametrize("costs, capacities", [
+    ({"a": 25, "b": 20, "c": 23, "d": 54, "e": 55}, [4, 4]),
+    ({"a": 5, "b": 5, "c": 4, "d": 3, "e": 3}, [4, 4]),     # largest-first gives 11, best 10
+    ({"a": 9, "b": 1, "c": 1, "d": 1}, [2, 2]),             # capacity binds: 10
+    ({"a": 3, "b": 3, "c": 3}, [1, 1, 1]),
+])
+def test_partition_is_the_best_split_within_capacities(costs, capacities):
+    groups = _build_extension()._partition(costs, capacities)
+    assert sorted(d for g in groups for d in g) == sorted(costs)
+    assert all(len(g) <= cap for g, cap in zip(groups, capacities))
+    assert max(sum(costs[d] for d in g) for g in groups) == _best_max_load(costs, capacities)
+
+
+class _Env:
+    def doc2path(self, docname):
+        return docname + (".ipynb" if docname.startswith("chapters/0") and docname[9:11] != "00"
+                          else ".md")
+
+
+def test_reading_order_gives_each_process_half_the_notebooks():
+    from types import SimpleNamespace
+
+    from sphinx.util.parallel import make_chunks
+
+    ext = _build_extension()
+    costs = _read_cost_from_config()
+    pages = sorted(["index", "chapters/00_introduction", "chapters/glossary",
+                    "chapters/teachers"] + list(costs))
+    app = SimpleNamespace(parallel=2, config=SimpleNamespace(book_read_cost=costs))
+    order = list(pages)
+    ext._balance_reading(app, _Env(), order)
+    assert sorted(order) == pages                               # nothing lost or doubled
+    chunks = make_chunks(order, 2)                              # what Sphinx does with it
+    loads = [sum(costs.get(d, 0) for d in chunk) for chunk in chunks]
+    assert loads[0] + loads[1] == sum(costs.values())          # the rest: no notebooks
+    before = [sum(costs.get(d, 0) for d in chunk) for chunk in make_chunks(pages, 2)]
+    assert max(loads[:2]) < max(before[:2])
+    assert max(loads[:2]) == _best_max_load(costs, [len(chunks[0]), len(chunks[1])])
+
+
+def test_reading_order_leaves_a_serial_read_alone():
+    from types import SimpleNamespace
+
+    ext = _build_extension()
+    pages = sorted(_read_cost_from_config()) + ["index"]
+    for app, pages in [(SimpleNamespace(parallel=1, config=None), pages),   # one process
+                       (SimpleNamespace(parallel=2, config=None), pages[:5])]:  # <= 5 pages
+        order = list(pages)
+        ext._balance_reading(app, _Env(), order)
+        assert order == pages
+
+
+def test_reading_order_rejects_a_bad_cost_table():
+    from types import SimpleNamespace
+
+    app = SimpleNamespace(parallel=2, config=SimpleNamespace(book_read_cost={"a": -1}))
+    with pytest.raises(ValueError, match="seconds >= 0"):
+        _build_extension()._balance_reading(app, _Env(), [f"p{i}" for i in range(9)])
