@@ -58,7 +58,17 @@ _READ_SAFE = (
 )
 
 
+def _read_costs(config) -> dict:
+    known = config.book_read_cost
+    if not isinstance(known, dict) or not all(
+            isinstance(v, (int, float)) and v >= 0 for v in known.values()):
+        raise ValueError("book_read_cost must map page names (e.g. 'chapters/04_bptt') to "
+                         f"seconds >= 0, got {known!r}")
+    return known
+
+
 def _configure_parallel(app):
+    _read_costs(app.config)                               # a typo fails every build
     jobs = app.config.book_parallel_jobs
     if not isinstance(jobs, int) or jobs < 0:
         raise ValueError(f"book_parallel_jobs must be an integer >= 0 (0: one per CPU), "
@@ -115,17 +125,13 @@ def _balance_reading(app, env, docnames):
         return
     from sphinx.util.parallel import make_chunks
 
-    known = app.config.book_read_cost
-    if not isinstance(known, dict) or not all(
-            isinstance(v, (int, float)) and v >= 0 for v in known.values()):
-        raise ValueError("book_read_cost must map page names (e.g. 'chapters/04_bptt') to "
-                         f"seconds >= 0, got {known!r}")
+    known = _read_costs(app.config)
     default = sum(known.values()) / len(known) if known else 1.0
     costs = {}
     for d in docnames:
         if d in known:
             costs[d] = float(known[d])
-        elif env.doc2path(d).endswith(".ipynb"):          # a new notebook: a typical cost
+        elif str(env.doc2path(d)).endswith(".ipynb"):          # a new notebook: a typical cost
             costs[d] = default
     if not costs:
         return

@@ -128,6 +128,11 @@ def test_reading_order_leaves_a_serial_read_alone():
 def test_reading_order_rejects_a_bad_cost_table():
     from types import SimpleNamespace
 
-    app = SimpleNamespace(parallel=2, config=SimpleNamespace(book_read_cost={"a": -1}))
-    with pytest.raises(ValueError, match="seconds >= 0"):
-        _build_extension()._balance_reading(app, _Env(), [f"p{i}" for i in range(9)])
+    ext = _build_extension()
+    for bad in [{"a": -1}, {"a": "fast"}, ["chapters/04_bptt"]]:
+        config = SimpleNamespace(book_read_cost=bad, book_parallel_jobs=0)
+        with pytest.raises(ValueError, match="seconds >= 0"):
+            ext._balance_reading(SimpleNamespace(parallel=2, config=config), _Env(),
+                                 [f"p{i}" for i in range(9)])
+        with pytest.raises(ValueError, match="seconds >= 0"):      # also in a serial build
+            ext._configure_parallel(SimpleNamespace(config=config))
