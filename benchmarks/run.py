@@ -383,6 +383,7 @@ _bench_wrap(_bia.Explorer, "__init__", "Explorer set-up")
 _bench_wrap(_bia.Explorer, "static_html", "static face (frames + HTML)")
 _bench_wrap(_bia.Explorer, "overlay", "static frames: drawing")
 _bench_wrap(_bia, "_to_webp", "static frames: WebP (quantize + encode)")
+_bench_wrap(_bia.svg_frames, "render", "static frames: SVG (draw + write)")
 _bench_wrap(_bbb.FigureCanvasBase, "print_figure", "inline figures (PNG)")
 _bench_wrap(_btr, "train", "rnn_lib.train.train")
 '''
@@ -443,7 +444,8 @@ def section_cells(sec: Section, ctx: dict):
     if not profiles:
         return
     keys = ["Explorer set-up", "static face (frames + HTML)", "static frames: drawing",
-            "static frames: WebP (quantize + encode)", "inline figures (PNG)",
+            "static frames: WebP (quantize + encode)", "static frames: SVG (draw + write)",
+            "inline figures (PNG)",
             "rnn_lib.train.train"]
     rows = []
     tot = np.zeros(4 + len(keys))
@@ -458,7 +460,8 @@ def section_cells(sec: Section, ctx: dict):
             "(`RNN_BOOK_STATIC=1`), as `jupyter-book build` runs it; seconds. A first cell "
             "imports matplotlib and `rnn_lib` and wraps a few functions to time them (the "
             "right-hand columns: time spent inside them; the static face contains the "
-            "drawing and WebP columns).\n\n" + table(head, rows))
+            "drawing, WebP and SVG columns: raster frames are drawn, then encoded as WebP; "
+            "vector frames are drawn straight to SVG).\n\n" + table(head, rows))
     allcells = sorted(((c["seconds"], name, c) for name, p in profiles.items()
                        for c in p["cells"]), key=lambda x: -x[0])
     n = 15 if not sec.quick else 5
@@ -514,21 +517,24 @@ def section_sliders(sec: Section, ctx: dict):
         m, p95 = 1e3 * np.median(times), 1e3 * np.percentile(times, 95)
         if static:
             r = runs[-1]
-            st = [r["frames"], kib(r["frame_bytes"]), kib(r["html_bytes"]),
+            st = [r["format"], r["frames"], kib(r["frame_bytes"]), kib(r["html_bytes"]),
                   f"{med([x['static_s'] for x in runs]):.1f}"]
         else:
-            st = ["—"] * 4
+            st = ["—"] * 5
         rows.append([name, len(times), f"{m:.0f}", f"{p95:.0f}",
                      verdict(m, TARGET["slider_ms"], sec.quick),
                      f"{med([x['make_s'] for x in runs]):.2f}"] + st)
     sec.add(f"Live: one slider move in a kernel (update the artists, draw, JPEG), over {n} random "
             f"positions of the figure's live grid per run. Static: the website's frames "
-            "(lossless WebP overlays) and the figure's HTML with base64; `static face (s)` is the "
-            "time to compute them, which the book build pays once per figure."
+            "(overlays on a still background: SVG text for line figures, lossless WebP for "
+            "images and for figures whose SVG would outgrow the budget; `frame KiB` is the SVG "
+            "text or the WebP bytes before base64) and the figure's HTML; `static face (s)` is "
+            "the time to compute them, which the book build pays once per figure."
             + (" --quick computes the static face of the first figure only."
                if sec.quick else "")
             + "\n\n" + table(["figure", "moves", "live median (ms)", "live p95 (ms)",
-                              f"≤ {TARGET['slider_ms']:.0f} ms", "set-up (s)", "static frames",
+                              f"≤ {TARGET['slider_ms']:.0f} ms", "set-up (s)", "frames as",
+                              "static frames",
                               "frame KiB", "HTML KiB", "static face (s)"], rows))
 
 

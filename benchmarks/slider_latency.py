@@ -30,7 +30,8 @@ def measure(make, n, rng, static=True) -> dict:
 
     Returns a dict with the seconds to make the figure (``make_s``), the live move times
     (``times``, seconds), and, with ``static``, ``static_s`` (seconds for
-    ``static_html``), ``frames`` (count), ``frame_bytes`` and ``html_bytes``.
+    ``static_html``), ``frames`` (count), ``frame_bytes``, ``html_bytes`` and
+    ``format`` (svg or webp).
     """
     t0 = time.perf_counter()
     ex = make()
@@ -47,7 +48,8 @@ def measure(make, n, rng, static=True) -> dict:
         page = ex.static_html()
         row["static_s"] = time.perf_counter() - t0
         frames = ex.frames()
-        row.update(frames=len(frames), frame_bytes=sum(map(len, frames)), html_bytes=len(page))
+        row.update(frames=len(frames), frame_bytes=sum(map(len, frames)), html_bytes=len(page),
+                   format=ex.frame_format)
     return row
 
 

@@ -18,9 +18,11 @@ A notebook makes an :class:`Explorer` from a ``setup`` function and a list of
   so nothing stacks or flickers. Only the artists change, so a redraw is one Agg
   render and one fast JPEG encode.
 - **Static face** (the built website, no kernel): ``update`` is run for every grid
-  point of the static sliders when the notebook executes; the frames (lossless
-  WebP) go into the page with a plain ``<input type="range">`` per slider and a few
-  lines of JavaScript that swap the image. Element ids come from a hash of the
+  point of the static sliders when the notebook executes; the frames go into the page
+  with a plain ``<input type="range">`` per slider and a few lines of JavaScript that
+  swap the image. A frame is an SVG of the moving lines (``svg_frames``: sharp at any
+  zoom, fast to make, small once gzipped) or, for images and for figures whose SVG
+  would outgrow the budget, a lossless WebP. Element ids come from a hash of the
   content, so the output is the same on every run.
 
 Which face an output carries: when the book is built, ``_ext/book_build.py`` sets
@@ -63,9 +65,12 @@ from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
 from PIL import Image
 
+from . import svg_frames
+
 #: environment variable that the book build sets (see _ext/book_build.py)
 STATIC_ENV = "RNN_BOOK_STATIC"
-#: budget for one figure's static frames, in bytes (base64 adds a third on top)
+#: budget for one figure's static frames, in bytes: WebP before base64 (which adds a
+#: third in the page), or SVG data URIs as they stand in the page
 FRAME_BUDGET = 500_000
 #: room kept for the status line in both faces (two lines), so the image does not jump
 STATUS_MIN_HEIGHT = "2.6em"
@@ -186,12 +191,17 @@ class Explorer:
     dpi : int
         Resolution of both faces.
     colors : int
-        Colours per static frame (0 keeps full colour, e.g. for heatmaps).
+        Colours per raster frame (0 keeps full colour, e.g. for heatmaps).
+    vector : bool or None
+        Frames of the static face as SVG (True) or as lossless WebP (False). None
+        (default): SVG when every animated artist is a line, patch or polygon and the
+        SVG frames fit in ``FRAME_BUDGET``, else WebP. ``frame_format`` says which.
     """
 
     def __init__(self, setup: Callable, sliders: Sequence[Slider], *,
                  static: Sequence[str] | None = None, title: str = "",
-                 figsize=(6.4, 3.6), dpi: int = 100, colors: int = 64):
+                 figsize=(6.4, 3.6), dpi: int = 100, colors: int = 64,
+                 vector: bool | None = None):
         if not callable(setup):
             raise TypeError("setup must be a callable fig -> update")
         self.sliders = list(sliders)
@@ -208,7 +218,11 @@ class Explorer:
         unknown = set(self.static) - set(names)
         if unknown:
             raise ValueError(f"static names {sorted(unknown)} are not sliders; sliders: {names}")
+        if vector not in (None, True, False):
+            raise ValueError(f"vector must be None (choose), True (SVG) or False (WebP), "
+                             f"got {vector!r}")
         self.title = title
+        self.vector = vector
         self.dpi = dpi
         self.colors = colors
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
@@ -228,7 +242,13 @@ class Explorer:
         w, h = self.fig.canvas.get_width_height()
         self._background = self.fig.canvas.copy_from_bbox(Bbox.from_bounds(0, 0, w, h))
         self._background_pixels = self._pixels()           # what every frame shares
+        if vector and not svg_frames.drawable(self._animated):
+            raise ValueError("vector=True needs animated artists that are all lines, patches, "
+                             "polygons or text; this figure has "
+                             f"{sorted({type(a).__name__ for a in self._animated}) or 'none'}")
         self._widget = None
+        #: "svg" or "webp": the static frames' format (known once frames() has run)
+        self.frame_format = None
         self._frames = None
         self._statuses = None
         self._static_html = None
@@ -299,14 +319,39 @@ class Explorer:
                 for combo in itertools.product(*(s.grid(static=True) for s in varied))]
 
     def frames(self) -> list[bytes]:
-        """WebP bytes of every frame of the static grid, in ``static_grid()`` order."""
+        """Every frame of the static grid, in ``static_grid()`` order: SVG text (UTF-8)
+        or WebP bytes, as ``frame_format`` says."""
         if self._frames is None:
-            frames, statuses = [], []
-            for v in self.static_grid():
-                frames.append(_to_webp(self.overlay(**v), self.colors))
-                statuses.append(self.status)
+            frames = statuses = None
+            if self.vector is not False and svg_frames.drawable(self._animated):
+                frames, statuses = self._vector_frames()
+            if frames is None:
+                frames, statuses = [], []
+                for v in self.static_grid():
+                    frames.append(_to_webp(self.overlay(**v), self.colors))
+                    statuses.append(self.status)
+                self.frame_format = "webp"
+            else:
+                self.frame_format = "svg"
             self._frames, self._statuses = frames, statuses
         return self._frames
+
+    def vector_overlay(self, **values) -> str:
+        """Only the animated artists at these values, as an SVG the size of the figure."""
+        self._apply(values)
+        return svg_frames.render(self.fig, self._animated)
+
+    def _vector_frames(self):
+        """SVG frames and statuses, or (None, None) once the frames outgrow the budget
+        (unless ``vector=True``): the figure then falls back to WebP."""
+        frames, statuses, total = [], [], 0
+        for v in self.static_grid():
+            frames.append(self.vector_overlay(**v).encode())
+            statuses.append(self.status)
+            total += len(svg_frames.data_uri(frames[-1].decode()))
+            if total > FRAME_BUDGET and not self.vector:
+                return None, None
+        return frames, statuses
 
     def statuses(self) -> list[str]:
         """The status line of every frame of the static grid (see ``frames``)."""
@@ -323,11 +368,15 @@ class Explorer:
         grid = self.static_grid()
         frames = self.frames()
         statuses = self.statuses()
-        total = sum(len(f) for f in frames)
+        if self.frame_format == "svg":
+            uris = [svg_frames.data_uri(f.decode()) for f in frames]
+            total = sum(len(u) for u in uris)
+        else:
+            uris = [_data_uri(f) for f in frames]
+            total = sum(len(f) for f in frames)
         if total > FRAME_BUDGET:
             raise ValueError(f"static frames take {total} bytes, over the {FRAME_BUDGET}-byte "
                              f"budget of one figure; use fewer grid values or a lower dpi")
-        uris = [_data_uri(f) for f in frames]
         bg_uri = _data_uri(_to_webp(self._background_pixels, self.colors)) if self._animated else ""
         uid = "rnnfig-" + hashlib.sha1("".join(uris + statuses).encode()
                                        + repr(self.sliders).encode()).hexdigest()[:12]
@@ -407,7 +456,7 @@ class Explorer:
             "var k=+c.getAttribute('data-k');c.querySelector('.rnnfig-pframe').src=m.frames[k];"
             "var b=c.querySelector('.rnnfig-pbg');if(b&&bg){b.src=bg.src;}});})();" % uid)
         meta_json = json.dumps(meta, separators=(",", ":")).replace("</", "<\\/")
-        frame = (f'<img class="rnnfig-frame" src="{uris[start]}" '
+        frame = (f'<img class="rnnfig-frame" src="{html.escape(uris[start])}" '
                  f'alt="{html.escape(self.alt(grid[start], statuses[start]))}" '
                  f'width="{w}" height="{h}">')
         if bg_uri:                                          # moving parts over the rest

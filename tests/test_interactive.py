@@ -9,6 +9,7 @@ import pytest
 
 from matplotlib.text import Text
 
+from rnn_lib import svg_frames
 from rnn_lib.explorers import ALL
 from rnn_lib.interactive import FRAME_BUDGET, STATIC_ENV, Explorer, Slider, print_frames
 
@@ -27,8 +28,13 @@ def test_every_static_frame_draws_without_warning_and_within_budget(explorer):
     name, ex = explorer
     frames = ex.frames()
     assert len(frames) == len(ex.static_grid()) >= 2
-    assert all(f[:4] == b"RIFF" and f[8:12] == b"WEBP" for f in frames)
-    assert sum(len(f) for f in frames) <= FRAME_BUDGET
+    if ex.frame_format == "svg":
+        assert all(f.startswith(b"<svg ") and f.endswith(b"</svg>") for f in frames)
+        assert sum(len(svg_frames.data_uri(f.decode())) for f in frames) <= FRAME_BUDGET
+    else:
+        assert ex.frame_format == "webp"
+        assert all(f[:4] == b"RIFF" and f[8:12] == b"WEBP" for f in frames)
+        assert sum(len(f) for f in frames) <= FRAME_BUDGET
     # Frames differ where a parameter matters: along every varied slider.
     assert len(set(frames)) == len(frames), f"{name}: two slider positions draw the same frame"
 
@@ -283,3 +289,60 @@ def test_live_widget_shows_the_status_line():
     assert ex.status == "a = 0 and b = 0: flat"
     widget.controls[1].value = 1.0
     assert "a = 0 and b = 1: flat" in widget.status.value
+
+
+# -- SVG or WebP frames ----------------------------------------------------------------------
+def _ab(setup=None, **kw):
+    return Explorer(setup or _toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")],
+                    **kw)
+
+
+def test_line_figures_get_svg_frames_and_fall_back_to_webp_over_budget(monkeypatch):
+    import rnn_lib.interactive as interactive
+    ex = _ab()
+    assert ex.frame_format is None                      # not chosen before frames exist
+    ex.frames()
+    assert ex.frame_format == "svg"
+    monkeypatch.setattr(interactive, "FRAME_BUDGET", 1)
+    ex = _ab()
+    ex.frames()
+    assert ex.frame_format == "webp"                    # SVG too big: raster instead
+    ex = _ab(vector=True)                               # forced: SVG, and the budget says no
+    assert ex.frames()[0].startswith(b"<svg ")
+    with pytest.raises(ValueError, match="over the 1-byte budget"):
+        ex.static_html()
+
+
+def test_vector_false_keeps_webp_and_images_are_never_vector():
+    ex = _ab(vector=False)
+    ex.frames()
+    assert ex.frame_format == "webp"
+
+    def image(fig):
+        ax = fig.subplots()
+        im = ax.imshow(np.zeros((2, 2)), vmin=0, vmax=1, animated=True)
+
+        def update(a, b):
+            im.set_data(np.array([[a, b], [b, a]]))
+        return update
+    ex = _ab(image)
+    ex.frames()
+    assert ex.frame_format == "webp"
+    with pytest.raises(ValueError, match="vector=True needs animated artists.*AxesImage"):
+        _ab(image, vector=True)
+    with pytest.raises(ValueError, match="vector must be None"):
+        _ab(vector="svg")
+
+
+def test_svg_frames_appear_in_the_page_as_data_uris(monkeypatch):
+    from urllib.parse import unquote
+    monkeypatch.setenv(STATIC_ENV, "1")
+    ex = _ab()
+    page = ex.static_html()
+    meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
+    prefix = "data:image/svg+xml,"
+    assert all(u.startswith(prefix) for u in meta["frames"])
+    assert [unquote(u[len(prefix):]).encode() for u in meta["frames"]] == ex.frames()
+    first = re.search(r'<img class="rnnfig-frame" src="([^"]*)"', page).group(1)
+    assert html.unescape(first) == meta["frames"][0]    # a=0, b=0 is the default, row 0
+    assert ex.static_html() == _ab().static_html()      # same figure, same bytes
