@@ -93,6 +93,8 @@ _PATH_DATA = re.compile(r' d="([^"]*)"')
 _XY = re.compile(r' ([xy])="(-?[\d.e-]+)"')
 _USES = re.compile(r'<g( clip-path="[^"]*")?>((?:<use [^>]*/>)+)</g>')
 _USE_STYLE = re.compile(r' style="([^"]*)"/>')
+_ID = re.compile(r' id="([^"]+)"')
+_REFERENCE = re.compile(r'(?:url\(#|href="#)([^")]+)')
 
 
 def _num(text: str) -> str:
@@ -125,12 +127,30 @@ def _shared_style(m: re.Match) -> str:
     return f'<g{clip} style="{style}">' + _USE_STYLE.sub("/>", uses) + "</g>"
 
 
+def _short_ids(svg: str) -> str:
+    """Ids that something points at become short (a marker is named at every point);
+    ids that nothing points at (matplotlib's group names) go."""
+    referenced = set(_REFERENCE.findall(svg))
+    names = {}
+    for old in _ID.findall(svg):
+        if old in referenced and old not in names:
+            names[old] = f"i{len(names):x}"
+    svg = _ID.sub(lambda m: f' id="{names[m.group(1)]}"' if m.group(1) in names else "", svg)
+    svg = _REFERENCE.sub(lambda m: m.group(0).replace(m.group(1), names.get(m.group(1),
+                                                                            m.group(1))), svg)
+    svg = svg.replace(' xlink:href="#', ' href="#')       # SVG 2: no xlink namespace needed
+    if "xlink:" not in svg.replace('xmlns:xlink="', ""):
+        svg = svg.replace(' xmlns:xlink="http://www.w3.org/1999/xlink"', "")
+    return svg
+
+
 def _compact(svg: str) -> str:
     svg = svg[svg.index("<svg"):]                          # drop the XML prolog and doctype
     svg = re.sub(r">\s+<", "><", svg).strip()
     svg = _PATH_DATA.sub(lambda m: f' d="{_path_data(m.group(1))}"', svg)
     svg = _XY.sub(lambda m: f' {m.group(1)}="{_num(m.group(2))}"', svg)
     svg = _USES.sub(_shared_style, svg)
+    svg = _short_ids(svg)
     if "'" not in svg:                   # single quotes need no escaping in a data URI
         svg = svg.replace('"', "'")
     return svg

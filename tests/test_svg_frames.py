@@ -60,6 +60,19 @@ def test_same_figure_same_bytes_and_no_metadata():
     assert '"' not in a                                  # single-quoted attributes
 
 
+def test_every_reference_points_at_a_defined_id():
+    """Ids are shortened (a marker's id is written at every point): the references
+    must follow, and ids nothing refers to are dropped."""
+    fig, ax, line = _figure(marker="o")
+    (other,) = ax.plot([0.5, 0.75], [0, 1], marker="s", animated=True)
+    svg = svg_frames.render(fig, [line, other])
+    ids = re.findall(r" id='([^']+)'", svg)
+    refs = re.findall(r"(?:url\(#|href='#)([^')]+)", svg)
+    assert len(ids) == len(set(ids)) == 3                 # two markers and one clip box
+    assert set(refs) == set(ids) and all(len(i) <= 3 for i in ids)
+    assert "xlink" not in svg
+
+
 def test_markers_share_one_style_and_keep_every_point():
     fig, ax, line = _figure(marker="o")
     svg = svg_frames.render(fig, [line])
