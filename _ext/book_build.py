@@ -21,6 +21,9 @@
   other: 68 against 108 s of notebooks, measured). ``book_read_cost`` in _config.yml
   gives each notebook's measured execution time; the notebooks are split among the
   first runs so that the longest run is as short as possible.
+- It creates the notebooks' execution cache (jupyter-cache's SQLite database) in the
+  main process, before the reading processes start: each of them would otherwise try
+  to create it in a fresh ``_build``, and one fails.
 """
 import itertools
 import os
@@ -150,11 +153,29 @@ def _balance_reading(app, env, docnames):
     docnames[:] = order
 
 
+def _create_execution_cache(app, env, docnames):
+    """Create myst-nb's jupyter-cache database before the reading processes start.
+
+    jupyter-cache creates its SQLite tables when a process first finds no database
+    file. Two processes reading a fresh ``_build`` both found none, and one of them
+    failed the build with "table settings already exists" (seen once in the test
+    suite, 2026-11-27). Made here, in the main process, the database exists before
+    either starts.
+    """
+    config = getattr(env, "mystnb_config", None)
+    if config is None or config.execution_mode != "cache" or not docnames:
+        return
+    from jupyter_cache import get_cache
+
+    get_cache(config.execution_cache_path or ".jupyter_cache").db
+
+
 def setup(app):
     os.environ[STATIC_ENV] = "1"
     app.add_config_value("book_parallel_jobs", 0, "")
     app.add_config_value("book_read_cost", {}, "")
     app.connect("builder-inited", _configure_parallel)
+    app.connect("env-before-read-docs", _create_execution_cache)
     app.connect("env-before-read-docs", _balance_reading)
     app.connect("html-page-context", _drop_duplicate_scripts)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

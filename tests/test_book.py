@@ -138,3 +138,24 @@ def test_reading_order_rejects_a_bad_cost_table():
                                  [f"p{i}" for i in range(9)])
         with pytest.raises(ValueError, match="seconds >= 0"):      # also in a serial build
             ext._configure_parallel(SimpleNamespace(config=config))
+
+
+def test_execution_cache_is_created_before_the_reading_processes(tmp_path):
+    """Two processes that both find no jupyter-cache database both create its tables,
+    and one fails; the extension makes it first, in the main process."""
+    from types import SimpleNamespace
+
+    from jupyter_cache import get_cache
+
+    ext = _build_extension()
+    path = tmp_path / ".jupyter_cache"
+    env = SimpleNamespace(mystnb_config=SimpleNamespace(execution_mode="cache",
+                                                        execution_cache_path=str(path)))
+    ext._create_execution_cache(None, env, ["chapters/04_bptt"])
+    db = path / "global.db"
+    assert db.is_file()
+    assert get_cache(str(path)).list_cache_records() == []      # a usable, empty cache
+    env.mystnb_config.execution_mode = "off"                    # no cache: nothing made
+    env.mystnb_config.execution_cache_path = str(tmp_path / "other")
+    ext._create_execution_cache(None, env, ["chapters/04_bptt"])
+    assert not (tmp_path / "other").exists()
