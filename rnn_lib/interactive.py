@@ -251,6 +251,7 @@ class Explorer:
         self.frame_format = None
         self._frames = None
         self._statuses = None
+        self._uris = None                                  # the frames as data URIs
         self._static_html = None
 
     # -- drawing ------------------------------------------------------------------
@@ -322,18 +323,20 @@ class Explorer:
         """Every frame of the static grid, in ``static_grid()`` order: SVG text (UTF-8)
         or WebP bytes, as ``frame_format`` says."""
         if self._frames is None:
-            frames = statuses = None
+            vector = None
             if self.vector is not False and svg_frames.drawable(self._animated):
-                frames, statuses = self._vector_frames()
-            if frames is None:
+                vector = self._vector_frames()
+            if vector is not None:
+                self.frame_format = "svg"
+                self._frames, self._statuses, self._uris = vector
+            else:
                 frames, statuses = [], []
                 for v in self.static_grid():
                     frames.append(_to_webp(self.overlay(**v), self.colors))
                     statuses.append(self.status)
                 self.frame_format = "webp"
-            else:
-                self.frame_format = "svg"
-            self._frames, self._statuses = frames, statuses
+                self._frames, self._statuses = frames, statuses
+                self._uris = [_data_uri(f) for f in frames]
         return self._frames
 
     def vector_overlay(self, **values) -> str:
@@ -342,16 +345,18 @@ class Explorer:
         return svg_frames.render(self.fig, self._animated)
 
     def _vector_frames(self):
-        """SVG frames and statuses, or (None, None) once the frames outgrow the budget
+        """SVG frames, statuses and data URIs; None once the URIs outgrow the budget
         (unless ``vector=True``): the figure then falls back to WebP."""
-        frames, statuses, total = [], [], 0
+        frames, statuses, uris, total = [], [], [], 0
         for v in self.static_grid():
-            frames.append(self.vector_overlay(**v).encode())
+            svg = self.vector_overlay(**v)
+            frames.append(svg.encode())
             statuses.append(self.status)
-            total += len(svg_frames.data_uri(frames[-1].decode()))
+            uris.append(svg_frames.data_uri(svg))
+            total += len(uris[-1])
             if total > FRAME_BUDGET and not self.vector:
-                return None, None
-        return frames, statuses
+                return None
+        return frames, statuses, uris
 
     def statuses(self) -> list[str]:
         """The status line of every frame of the static grid (see ``frames``)."""
@@ -368,12 +373,9 @@ class Explorer:
         grid = self.static_grid()
         frames = self.frames()
         statuses = self.statuses()
-        if self.frame_format == "svg":
-            uris = [svg_frames.data_uri(f.decode()) for f in frames]
-            total = sum(len(u) for u in uris)
-        else:
-            uris = [_data_uri(f) for f in frames]
-            total = sum(len(f) for f in frames)
+        uris = self._uris
+        # SVG is counted as it stands in the page; WebP before base64, as before SVG
+        total = sum(map(len, uris if self.frame_format == "svg" else frames))
         if total > FRAME_BUDGET:
             raise ValueError(f"static frames take {total} bytes, over the {FRAME_BUDGET}-byte "
                              f"budget of one figure; use fewer grid values or a lower dpi")

@@ -28,7 +28,7 @@ from urllib.parse import quote
 
 import matplotlib as mpl
 from matplotlib.backends.backend_svg import RendererSVG
-from matplotlib.collections import LineCollection, PolyCollection, QuadMesh
+from matplotlib.collections import LineCollection, PolyCollection
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
 from matplotlib.text import Text
@@ -42,8 +42,7 @@ _SVG_RC = {"svg.hashsalt": "rnnfig", "svg.fonttype": "path", "svg.image_inline":
 
 def drawable(artists) -> bool:
     """Whether every artist can be a vector frame (lines, patches, polygons, text)."""
-    return bool(artists) and all(isinstance(a, VECTOR_ARTISTS) and not isinstance(a, QuadMesh)
-                                 for a in artists)
+    return bool(artists) and all(isinstance(a, VECTOR_ARTISTS) for a in artists)
 
 
 class _Renderer(RendererSVG):

@@ -165,14 +165,12 @@ def test_held_sliders_are_named_on_the_page(monkeypatch):
 
 
 def test_static_html_of_the_same_figure_is_identical():
-    def make():
-        return Explorer(_toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")])
-    assert make().static_html() == make().static_html()
+    assert _two(a=0).static_html() == _two(a=0).static_html()
 
 
 def test_frame_budget_is_enforced(monkeypatch):
     import rnn_lib.interactive as interactive
-    ex = Explorer(_toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")])
+    ex = _two(a=0)
     monkeypatch.setattr(interactive, "FRAME_BUDGET", 100)
     with pytest.raises(ValueError, match="over the 100-byte budget of one figure"):
         ex.static_html()
@@ -201,8 +199,10 @@ def _toy_status(status=lambda a, b: f"a = {a:g} and b = {b:g}: {'up' if a > b el
     return _toy(status=status)
 
 
-def _two(setup, **kw):
-    return Explorer(setup, [Slider("a", [0, 1], 1, "a"), Slider("b", [0, 1], 0, "b")], **kw)
+def _two(setup=None, a=1, **kw):
+    """The toy figure (or ``setup``) with sliders a (default ``a``) and b (default 0)."""
+    return Explorer(setup or _toy(), [Slider("a", [0, 1], a, "a"), Slider("b", [0, 1], 0, "b")],
+                    **kw)
 
 
 def test_update_may_return_the_status_line():
@@ -292,29 +292,24 @@ def test_live_widget_shows_the_status_line():
 
 
 # -- SVG or WebP frames ----------------------------------------------------------------------
-def _ab(setup=None, **kw):
-    return Explorer(setup or _toy(), [Slider("a", [0, 1], 0, "a"), Slider("b", [0, 1], 0, "b")],
-                    **kw)
-
-
 def test_line_figures_get_svg_frames_and_fall_back_to_webp_over_budget(monkeypatch):
     import rnn_lib.interactive as interactive
-    ex = _ab()
+    ex = _two(a=0)
     assert ex.frame_format is None                      # not chosen before frames exist
     ex.frames()
     assert ex.frame_format == "svg"
     monkeypatch.setattr(interactive, "FRAME_BUDGET", 1)
-    ex = _ab()
+    ex = _two(a=0)
     ex.frames()
     assert ex.frame_format == "webp"                    # SVG too big: raster instead
-    ex = _ab(vector=True)                               # forced: SVG, and the budget says no
+    ex = _two(a=0, vector=True)                         # forced: SVG, and the budget says no
     assert ex.frames()[0].startswith(b"<svg ")
     with pytest.raises(ValueError, match="over the 1-byte budget"):
         ex.static_html()
 
 
 def test_vector_false_keeps_webp_and_images_are_never_vector():
-    ex = _ab(vector=False)
+    ex = _two(a=0, vector=False)
     ex.frames()
     assert ex.frame_format == "webp"
 
@@ -325,19 +320,19 @@ def test_vector_false_keeps_webp_and_images_are_never_vector():
         def update(a, b):
             im.set_data(np.array([[a, b], [b, a]]))
         return update
-    ex = _ab(image)
+    ex = _two(a=0, setup=image)
     ex.frames()
     assert ex.frame_format == "webp"
     with pytest.raises(ValueError, match="vector=True needs animated artists.*AxesImage"):
-        _ab(image, vector=True)
+        _two(a=0, setup=image, vector=True)
     with pytest.raises(ValueError, match="vector must be None"):
-        _ab(vector="svg")
+        _two(a=0, vector="svg")
 
 
 def test_svg_frames_appear_in_the_page_as_data_uris(monkeypatch):
     from urllib.parse import unquote
     monkeypatch.setenv(STATIC_ENV, "1")
-    ex = _ab()
+    ex = _two(a=0)
     page = ex.static_html()
     meta = json.loads(re.search(r'<script type="application/json">(.*?)</script>', page).group(1))
     prefix = "data:image/svg+xml,"
@@ -345,4 +340,4 @@ def test_svg_frames_appear_in_the_page_as_data_uris(monkeypatch):
     assert [unquote(u[len(prefix):]).encode() for u in meta["frames"]] == ex.frames()
     first = re.search(r'<img class="rnnfig-frame" src="([^"]*)"', page).group(1)
     assert html.unescape(first) == meta["frames"][0]    # a=0, b=0 is the default, row 0
-    assert ex.static_html() == _ab().static_html()      # same figure, same bytes
+    assert ex.static_html() == _two(a=0).static_html()  # same figure, same bytes
