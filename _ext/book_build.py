@@ -24,7 +24,15 @@
 - It creates the notebooks' execution cache (jupyter-cache's SQLite database) in the
   main process, before the reading processes start: each of them would otherwise try
   to create it in a fresh ``_build``, and one fails.
+- It freezes the garbage collector when the build's process exits. CPython's
+  shutdown runs full cycle collections over every object the build made, which took
+  1.3-1.6 s of a 15 s warm rebuild (gdb, 15:55 on 2026-11-27), for objects that die
+  with the process anyway. ``gc.freeze()`` in an ``atexit`` handler runs before those
+  passes and leaves them nothing to walk; a process that only loads the extension and
+  keeps running is not affected.
 """
+import atexit
+import gc
 import itertools
 import os
 
@@ -170,8 +178,20 @@ def _create_execution_cache(app, env, docnames):
     get_cache(config.execution_cache_path or ".jupyter_cache").db
 
 
+def _freeze_at_exit():
+    """Register ``gc.freeze`` to run when the interpreter exits (once per process)."""
+    global _FREEZE_REGISTERED
+    if not _FREEZE_REGISTERED:
+        atexit.register(gc.freeze)
+        _FREEZE_REGISTERED = True
+
+
+_FREEZE_REGISTERED = False
+
+
 def setup(app):
     os.environ[STATIC_ENV] = "1"
+    _freeze_at_exit()
     app.add_config_value("book_parallel_jobs", 0, "")
     app.add_config_value("book_read_cost", {}, "")
     app.connect("builder-inited", _configure_parallel)

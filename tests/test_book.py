@@ -159,3 +159,39 @@ def test_execution_cache_is_created_before_the_reading_processes(tmp_path):
     env.mystnb_config.execution_cache_path = str(tmp_path / "other")
     ext._create_execution_cache(None, env, ["chapters/04_bptt"])
     assert not (tmp_path / "other").exists()
+
+
+_EXIT_PROBE = """
+import atexit, gc, sys
+sys.path.insert(0, {ext!r})
+# atexit runs handlers last-in first-out: this one runs after the extension's
+atexit.register(lambda: print("frozen at exit:", gc.get_freeze_count()))
+import book_build
+if {load}:
+    class App:
+        def add_config_value(self, *a): pass
+        def connect(self, *a): pass
+    book_build.setup(App())
+    book_build.setup(App())             # a second load registers nothing more
+    print("frozen while running:", gc.get_freeze_count())
+    print("handlers:", atexit._ncallbacks())
+"""
+
+
+@pytest.mark.parametrize("load", [True, False])
+def test_build_process_freezes_the_heap_only_when_it_exits(load):
+    """CPython's shutdown collects every object the build made; the extension freezes
+    them in an atexit handler instead, and never while the process still runs."""
+    import subprocess
+    import sys
+
+    code = _EXIT_PROBE.format(ext=str(ROOT / "_ext"), load=load)
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                         check=True, timeout=120).stdout
+    frozen = int(re.search(r"frozen at exit: (\d+)", out).group(1))
+    if load:
+        assert "frozen while running: 0" in out
+        assert "handlers: 2" in out                 # the probe's and one freeze
+        assert frozen > 1000                        # the interpreter's objects, at least
+    else:
+        assert frozen == 0
