@@ -195,3 +195,39 @@ def test_build_process_freezes_the_heap_only_when_it_exits(load):
         assert frozen > 1000                        # the interpreter's objects, at least
     else:
         assert frozen == 0
+
+
+def test_compiled_templates_are_kept_for_the_next_build(tmp_path):
+    """A warm rebuild loads the theme's templates as bytecode instead of compiling them."""
+    from types import SimpleNamespace
+
+    from jinja2 import DictLoader, Environment
+
+    ext = _build_extension()
+    sources = {"page.html": "<p>{{ title | upper }}</p>"}
+
+    def app_with_fresh_environment():
+        environment = Environment(loader=DictLoader(sources))
+        builder = SimpleNamespace(templates=SimpleNamespace(environment=environment))
+        return SimpleNamespace(builder=builder, doctreedir=str(tmp_path / ".doctrees"))
+
+    first = app_with_fresh_environment()
+    ext._cache_compiled_templates(first)
+    assert first.builder.templates.environment.get_template("page.html").render(
+        title="rnn") == "<p>RNN</p>"
+    assert len(list((tmp_path / ".doctrees" / "jinja").iterdir())) == 1
+
+    second = app_with_fresh_environment()              # the next build's process
+    ext._cache_compiled_templates(second)
+
+    def no_compiling(*args, **kwargs):
+        raise AssertionError("the template was compiled again")
+
+    second.builder.templates.environment.compile = no_compiling
+    assert second.builder.templates.environment.get_template("page.html").render(
+        title="bptt") == "<p>BPTT</p>"
+
+    # a builder without HTML templates (e.g. linkcheck) is left alone
+    ext._cache_compiled_templates(SimpleNamespace(builder=SimpleNamespace(),
+                                                  doctreedir=str(tmp_path / "none")))
+    assert not (tmp_path / "none").exists()
