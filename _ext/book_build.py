@@ -26,9 +26,10 @@
   to create it in a fresh ``_build``, and one fails.
 - It keeps the theme's compiled Jinja templates between builds, in
   ``_build/.doctrees/jinja`` (Jinja's own bytecode cache, keyed on each template's
-  source). Sphinx compiles its 33 templates afresh in every process: writing the two
-  pages of a warm rebuild took 2.1-3.4 s with that and 1.6-2.8 s without it (three
-  paired rebuilds, 16:00 on 2026-11-27); the pages come out byte for byte the same.
+  source). Sphinx would compile its 33 templates afresh in every process: writing the
+  two pages of a warm rebuild took 2.1-3.4 s that way and 1.6-2.8 s from the cache
+  (three paired rebuilds, 16:00 on 2026-11-27); the pages come out byte for byte the
+  same.
 - It freezes the garbage collector when the build's process exits. CPython's
   shutdown runs full cycle collections over every object the build made, which took
   1.3-1.6 s of a 15 s warm rebuild (gdb, 15:55 on 2026-11-27), for objects that die
