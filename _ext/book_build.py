@@ -38,6 +38,7 @@
   keeps running is not affected.
 """
 import atexit
+import functools
 import gc
 import itertools
 import os
@@ -196,15 +197,10 @@ def _cache_compiled_templates(app):
     environment.bytecode_cache = FileSystemBytecodeCache(path)
 
 
+@functools.cache                            # once per process, however often set up
 def _freeze_at_exit():
-    """Register ``gc.freeze`` to run when the interpreter exits (once per process)."""
-    global _FREEZE_REGISTERED
-    if not _FREEZE_REGISTERED:
-        atexit.register(gc.freeze)
-        _FREEZE_REGISTERED = True
-
-
-_FREEZE_REGISTERED = False
+    """Register ``gc.freeze`` to run when the interpreter exits."""
+    atexit.register(gc.freeze)
 
 
 def setup(app):
