@@ -63,6 +63,14 @@ def as_positive_float(value, name: str) -> float:
     return value
 
 
+def check_rng(rng, name: str = "rng") -> np.random.Generator:
+    """Return ``rng`` if it is a ``numpy.random.Generator``, or raise a clear error."""
+    if not isinstance(rng, np.random.Generator):
+        raise TypeError(f"{name} must be a numpy.random.Generator, e.g. "
+                        f"np.random.default_rng(0); got {type(rng).__name__}")
+    return rng
+
+
 def check_choice(value, name: str, choices) -> str:
     """Raise unless ``value`` is one of ``choices``."""
     if value not in choices:

@@ -128,6 +128,12 @@ class Slider(NamedTuple):
         return f"{self.label} = {self.fmt.format(value)}"
 
 
+def grid(lo: float, hi: float, step: float) -> np.ndarray:
+    """Slider positions lo, lo + step, ..., hi, rounded so that 0 and round values
+    (e.g. 0.9 on a 0.05 grid) are hit exactly."""
+    return np.round(np.arange(lo, hi + step / 2, step), 6)
+
+
 PRINT_FRAMES = 4
 
 
