@@ -4,15 +4,11 @@ Each generator is deterministic by seed and has the promised shapes; its labels 
 recomputed here from the tokens or pixels by a separate rule; each baseline is right
 where it should be and fails where the chapter says it must.
 """
-import matplotlib
+import numpy as np
+import pytest
 
-matplotlib.use("Agg")
-
-import matplotlib.pyplot as plt  # noqa: E402
-import numpy as np  # noqa: E402
-import pytest  # noqa: E402
-
-from rnn_lib import datasets as ds  # noqa: E402
+from rnn_lib import datasets as ds
+from rnn_lib.datasets import scenes
 
 
 def _rng(seed=0):
@@ -83,12 +79,6 @@ def test_price_windows_are_aligned_with_the_log_returns():
     assert np.array_equal(w.next_price, prices[window + 1:])
 
 
-def test_persistence_forecast_is_no_change():
-    w = ds.price_windows(ds.price_series(40, _rng()), window=5)
-    assert np.array_equal(ds.persistence_forecast(w), np.zeros(40 - 5 - 1))
-    assert np.array_equal(ds.persistence_forecast(w.U), np.zeros(40 - 5 - 1))
-
-
 def test_linear_ar_recovers_an_exact_ar2():
     # x_t = c + a1 x_{t-1} + a2 x_{t-2} with a2 = -1: an undamped oscillation, so the
     # noise-free design matrix stays well conditioned. ridge=0 for plain least squares.
@@ -121,7 +111,7 @@ def test_linear_ar_beats_persistence_on_prices_with_momentum():
     coef, b = ds.fit_linear_ar(w.U[:, :n_train], w.target[:n_train])
     test = w.target[n_train:]
     mse_ar = np.mean((ds.predict_linear_ar(w.U[:, n_train:], coef, b) - test) ** 2)
-    mse_persist = np.mean((ds.persistence_forecast(w)[n_train:] - test) ** 2)
+    mse_persist = np.mean(test ** 2)          # "tomorrow = today": a log-return of 0
     assert mse_ar < 0.8 * mse_persist
     assert coef[-1] == pytest.approx(0.6, abs=0.15)              # the momentum
 
@@ -309,7 +299,7 @@ def _classify_shape(mask):
 
 
 def test_shape_templates_are_clearly_distinct():
-    masks = {s: ds._shape_mask(s, 5) for s in ds.SHAPES}
+    masks = {s: scenes._shape_mask(s, 5) for s in ds.SHAPES}
     for a in ds.SHAPES:
         assert _classify_shape(masks[a]) == a
         for b in ds.SHAPES:
@@ -347,31 +337,6 @@ def test_shape_scenes_without_noise_are_exact():
     assert images.shape == (10, 8, 8, 3)
     assert set(np.unique(images)) <= {0.0, 1.0}
     assert np.all(images.sum(axis=3) <= 1.0)    # one primary colour per pixel
-
-
-def test_caption_majority_baseline():
-    train = [["red", "circle", "above", "blue", "square"],
-             ["red", "square", "left-of", "green", "square"],
-             ["blue", "circle", "left-of", "blue", "circle"]]
-    pred = ds.caption_majority_baseline(train, 2)
-    assert pred == [["red", "circle", "left-of", "blue", "square"]] * 2
-    pred[0][0] = "changed"
-    assert pred[1][0] == "red"                  # separate lists
-    _, caps = ds.shape_scenes(500, _rng(16), noise=0.0)
-    score = ds.exact_match(ds.caption_majority_baseline(caps[:300], 200), caps[300:])
-    assert score < 0.03
-
-
-def test_plot_scene_draws_without_ticks():
-    images, captions = ds.shape_scenes(1, _rng(17))
-    ax = ds.plot_scene(images[0], title=" ".join(captions[0]))
-    assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
-    assert ax.get_title() == " ".join(captions[0]) and len(ax.get_images()) == 1
-    assert ax.get_images()[0].get_array().max() <= 1.0
-    plt.close(ax.figure)
-    fig, ax2 = plt.subplots()
-    assert ds.plot_scene(images[0], ax=ax2) is ax2
-    plt.close(fig)
 
 
 # -- bad inputs ------------------------------------------------------------------------
@@ -451,8 +416,6 @@ def test_bad_sequence_inputs():
         ds.exact_match([["1"]], [["1"], ["2"]])
     with pytest.raises(ValueError, match="size must be even"):
         ds.shape_scenes(2, _rng(), size=11)
-    with pytest.raises(ValueError, match="same length"):
-        ds.caption_majority_baseline([["a", "b"], ["a"]], 1)
 
 
 # -- waveforms (one-to-many) ----------------------------------------------------------------
@@ -476,3 +439,40 @@ def test_waveforms_match_the_formulas_and_encode_kind_and_frequency():
         ds.waveforms(5, np.random.default_rng(0), freq_range=(0.2, 0.1))
     with pytest.raises(ValueError, match="unknown wave kind 'saw'"):
         ds.wave("saw", 0.1, t)
+
+
+def test_wave_input_matches_the_data_set():
+    w = ds.waveforms(20, np.random.default_rng(3), T=5)
+    for v, k, f in zip(w.inputs, w.kinds, w.freqs):
+        assert np.allclose(ds.wave_input(ds.WAVE_KINDS[k], f), v)
+    with pytest.raises(ValueError, match="unknown wave kind"):
+        ds.wave_input("sawtooth", 0.05)
+
+
+# -- reading a sentence by the data set's rule -------------------------------------------------
+def test_rule_label_is_the_generators_label():
+    sents, labels = ds.sentiment_sentences(300, _rng(21))
+    assert [ds.rule_label(s) for s in sents] == labels.tolist()
+    assert ds.rule_label("it was not good".split()) == 0
+    assert ds.rule_label("it was good".split()) == 1
+    assert ds.rule_label("it was".split()) is None
+
+
+def test_picked_examples_are_of_the_promised_kinds():
+    sents, labels = ds.sentiment_sentences(400, _rng(22))
+    picks = ds.pick_sentiment_examples(sents)
+    assert picks == ds.pick_sentiment_examples(sents)                 # deterministic
+    kinds = dict(picks)
+    assert list(kinds) == ["not + positive", "not + negative", "positive", "negative", "long"]
+    assert len(set(kinds.values())) == 5
+    pos, neg = ds.SENTIMENT_WORDS["positive"], ds.SENTIMENT_WORDS["negative"]
+    s = {k: sents[i] for k, i in kinds.items()}
+    assert "not" in s["not + positive"] and set(s["not + positive"]) & set(pos)
+    assert "not" in s["not + negative"] and set(s["not + negative"]) & set(neg)
+    assert "not" not in s["positive"] and set(s["positive"]) & set(pos)
+    assert "not" not in s["negative"] and set(s["negative"]) & set(neg)
+    assert len(s["long"]) == max(len(x) for x in sents)
+    for k, i in kinds.items():                                       # labels follow the rule
+        assert ds.rule_label(sents[i]) == labels[i]
+    with pytest.raises(ValueError, match="at least 2 sentences"):
+        ds.pick_sentiment_examples([["good"]])

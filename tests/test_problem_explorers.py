@@ -78,24 +78,6 @@ def test_forecast_needs_the_price_run(sentiment_run):
 
 
 # -- sentiment -----------------------------------------------------------------------------
-def test_picked_examples_are_of_the_promised_kinds(sentiment_run):
-    sents = sentiment_run.data["sentences"]
-    picks = ep.pick_sentiment_examples(sents, sentiment_run.data["labels"])
-    assert picks == ep.pick_sentiment_examples(sents)                 # deterministic
-    kinds = dict(picks)
-    assert list(kinds) == ["not + positive", "not + negative", "positive", "negative", "long"]
-    assert len(set(kinds.values())) == 5
-    pos, neg = ds.SENTIMENT_WORDS["positive"], ds.SENTIMENT_WORDS["negative"]
-    s = {k: sents[i] for k, i in kinds.items()}
-    assert "not" in s["not + positive"] and set(s["not + positive"]) & set(pos)
-    assert "not" in s["not + negative"] and set(s["not + negative"]) & set(neg)
-    assert "not" not in s["positive"] and set(s["positive"]) & set(pos)
-    assert "not" not in s["negative"] and set(s["negative"]) & set(neg)
-    assert len(s["long"]) == max(len(x) for x in sents)
-    for k, i in kinds.items():                                       # labels follow the rule
-        assert ep.rule_label(sents[i]) == sentiment_run.data["labels"][i]
-
-
 def _mesh(ex):
     return next(c for c in ex.fig.axes[2].collections)
 
@@ -108,7 +90,7 @@ def test_sentiment_states_equal_the_padded_batch_forward(sentiment_run):
     P = sq.pad([vocab.encode(s) for s in sents])
     tr = rl.forward(sentiment_run.model, sq.one_hot(P.ids, len(vocab)), lengths=P.lengths,
                     output_activation="softmax")
-    picks = ep.pick_sentiment_examples(sents)
+    picks = ds.pick_sentiment_examples(sents)
     L_max = max(len(sents[i]) for _, i in picks)
     for name, b in picks:
         L = len(sents[b])
@@ -127,7 +109,7 @@ def test_sentiment_states_equal_the_padded_batch_forward(sentiment_run):
 def test_sentiment_sentence_over_draws(sentiment_run):
     ex = ep.sentiment_explorer(sentiment_run)
     sents = sentiment_run.data["sentences"]
-    picks = ep.pick_sentiment_examples(sents)
+    picks = ds.pick_sentiment_examples(sents)
     L_max = max(len(sents[i]) for _, i in picks)
     name, b = min(picks, key=lambda p: len(sents[p[1]]))
     L = len(sents[b])
@@ -150,7 +132,7 @@ def test_sentiment_custom_examples(sentiment_run):
     assert ex.sliders[1].grid() == [0.0, 1.0, 2.0, 3.0]
     ex.render(sentence="not good", word=3.0)
     assert "sentence over" in ex.status
-    assert ep.rule_label("it was not good".split()) == 0
+    assert ds.rule_label("it was not good".split()) == 0
     with pytest.raises(ValueError, match="not in the vocabulary"):
         ep.sentiment_explorer(sentiment_run, ["it was splendid", "it was good"])
     with pytest.raises(ValueError, match="at least 2"):
@@ -158,18 +140,10 @@ def test_sentiment_custom_examples(sentiment_run):
 
 
 # -- waveform ------------------------------------------------------------------------------
-def test_wave_input_matches_the_data_set():
-    w = ds.waveforms(20, np.random.default_rng(3), T=5)
-    for v, k, f in zip(w.inputs, w.kinds, w.freqs):
-        assert np.allclose(ep.wave_input(ds.WAVE_KINDS[k], f), v)
-    with pytest.raises(ValueError, match="unknown wave kind"):
-        ep.wave_input("sawtooth", 0.05)
-
-
 def test_waveform_output_is_the_forward_pass(wave_run):
     ex = ep.waveform_explorer(wave_run)
     ex.render(kind="triangle", freq=0.055, length=90.0)
-    U = pr.one_input(ep.wave_input("triangle", 0.055)[None], 90)
+    U = pr.one_input(ds.wave_input("triangle", 0.055)[None], 90)
     Y = rl.forward(wave_run.model, U).Y[:, 0, 0]
     target, out = ex.fig.axes[0].get_lines()[:2]
     assert np.allclose(out.get_ydata(), Y)
@@ -217,4 +191,17 @@ def test_problem_types_figure_on_given_axes():
     assert problem_types_figure(axs) is fig
     with pytest.raises(ValueError, match="give 4 Axes"):
         problem_types_figure(axs[:3])
+    plt.close(fig)
+
+
+# -- shape scenes --------------------------------------------------------------------------
+def test_plot_scene_draws_without_ticks():
+    images, captions = ds.shape_scenes(1, np.random.default_rng(17))
+    ax = ep.plot_scene(images[0], title=" ".join(captions[0]))
+    assert ax.get_xticks().size == 0 and ax.get_yticks().size == 0
+    assert ax.get_title() == " ".join(captions[0]) and len(ax.get_images()) == 1
+    assert ax.get_images()[0].get_array().max() <= 1.0
+    plt.close(ax.figure)
+    fig, ax2 = plt.subplots()
+    assert ep.plot_scene(images[0], ax=ax2) is ax2
     plt.close(fig)

@@ -18,7 +18,6 @@ returns, shown above the figure) says so.
 from __future__ import annotations
 
 import functools
-import inspect
 
 import numpy as np
 
@@ -26,7 +25,8 @@ from .. import datasets as ds
 from .. import problems as pr
 from ..elman import forward
 from ..interactive import Explorer, Slider
-from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence
+from .._checks import as_float_array
+from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, axes, first_divergence
 from ..sequences import one_hot
 
 C = OKABE_ITO
@@ -165,66 +165,6 @@ def forecast_explorer(run, n_windows: int = 16) -> Explorer:
 # ---------------------------------------------------------------------------------------
 # many-to-one classification: sentiment, word by word
 # ---------------------------------------------------------------------------------------
-def _polarity(words):
-    """(has a positive word, has a negative word, has 'not') of a token list."""
-    pos = any(w in ds.SENTIMENT_WORDS["positive"] for w in words)
-    neg = any(w in ds.SENTIMENT_WORDS["negative"] for w in words)
-    return pos, neg, "not" in words
-
-
-def rule_label(words):
-    """The data set's label of a sentence: polarity XOR negated (None without a sentiment word)."""
-    pos, neg, negated = _polarity(words)
-    if pos == neg:
-        return None
-    return int(pos) ^ int(negated)
-
-
-def _sentiment_index(words) -> int:
-    """Position of the sentiment word (-1 if none)."""
-    polar = ds.SENTIMENT_WORDS["positive"] + ds.SENTIMENT_WORDS["negative"]
-    return next((m for m, w in enumerate(words) if w in polar), -1)
-
-
-def pick_sentiment_examples(sentences, labels=None) -> list[tuple[str, int]]:
-    """Five test sentences, picked deterministically: (name, index into ``sentences``).
-
-    "not + positive", "not + negative", "positive", "negative": of each kind the
-    first sentence (in the given order) that reads best as an example: 5 to 7
-    words, a few words before the sentiment word (and before "not"), and "not"
-    right before the sentiment word; "long": the longest remaining sentence,
-    preferring one with a word between "not" and the sentiment word ("not really
-    good"). ``labels`` is not used: the picks do not depend on the model either.
-    """
-    kinds = [("not + positive", lambda p, n, q: q and p),
-             ("not + negative", lambda p, n, q: q and n),
-             ("positive", lambda p, n, q: p and not q),
-             ("negative", lambda p, n, q: n and not q)]
-
-    def gap(s):                              # words between "not" and the sentiment word
-        return _sentiment_index(s) - s.index("not") - 1 if "not" in s else 0
-
-    def badness(i):
-        s = sentences[i]
-        return (not 5 <= len(s) <= 7, _sentiment_index(s) < 2, s[:1] == ["not"], gap(s), i)
-
-    chosen: list[tuple[str, int]] = []
-    used: set[int] = set()
-    for name, test in kinds:
-        hits = [i for i, s in enumerate(sentences) if test(*_polarity(s)) and i not in used]
-        if hits:
-            best = min(hits, key=badness)
-            chosen.append((name, best))
-            used.add(best)
-    rest = [i for i in range(len(sentences)) if i not in used]
-    if rest:
-        best = max(rest, key=lambda i: (len(sentences[i]), gap(sentences[i]) > 0, -i))
-        chosen.append(("long", best))
-    if len(chosen) < 2:
-        raise ValueError("need at least 2 sentences to choose from")
-    return chosen
-
-
 def sentence_trace(model, vocab, words) -> tuple[np.ndarray, np.ndarray]:
     """States and P(positive) of a sentiment RNN reading one sentence.
 
@@ -319,7 +259,7 @@ def sentiment_explorer(run, examples=None) -> Explorer:
 
     ``run`` is what ``problems.sentiment()`` returns. ``examples``: a list of
     sentences (token lists, or strings split at spaces; every word must be in the
-    run's vocabulary); default: five test sentences (``pick_sentiment_examples``).
+    run's vocabulary); default: five test sentences (``datasets.pick_sentiment_examples``).
     Sliders: ``sentence`` and ``word`` t. Top: the words (read ones black, unread
     grey, word t boxed); middle: P(positive) after each word read so far; bottom:
     the hidden state x_0 .. x_t, one row per unit. Past a sentence's end the figure
@@ -330,7 +270,7 @@ def sentiment_explorer(run, examples=None) -> Explorer:
     _need(data, ("vocab", "sentences", "labels"), "sentiment")
     vocab = data["vocab"]
     if examples is None:
-        picks = pick_sentiment_examples(data["sentences"], data["labels"])
+        picks = ds.pick_sentiment_examples(data["sentences"])
         names = [name for name, _ in picks]
         sents = [list(data["sentences"][i]) for _, i in picks]
         truth = [int(data["labels"][i]) for _, i in picks]
@@ -347,7 +287,7 @@ def sentiment_explorer(run, examples=None) -> Explorer:
             name = " ".join(s)
             name = name if len(name) <= 28 else name[:27] + "…"
             names.append(name if name not in names else f"{k + 1}: {name}")
-        truth = [rule_label(s) for s in sents]
+        truth = [ds.rule_label(s) for s in sents]
     traces = [sentence_trace(run.model, vocab, s) for s in sents]
     L_max = max(len(s) for s in sents)
     n_x = traces[0][0].shape[1]
@@ -426,25 +366,9 @@ def sentiment_explorer(run, examples=None) -> Explorer:
 # ---------------------------------------------------------------------------------------
 # one-to-many: a waveform from one input vector
 # ---------------------------------------------------------------------------------------
-#: the frequency range of ``datasets.waveforms`` (its default), cycles per step
-FREQ_RANGE = inspect.signature(ds.waveforms).parameters["freq_range"].default
-
-
-def wave_input(kind: str, freq: float, freq_range=FREQ_RANGE) -> np.ndarray:
-    """The one input vector v of ``datasets.waveforms``: (one-hot kind, f scaled to [-1, 1])."""
-    k = ds.WAVE_KINDS.index(kind) if kind in ds.WAVE_KINDS else None
-    if k is None:
-        raise ValueError(f"unknown wave kind {kind!r}; choose one of {ds.WAVE_KINDS}")
-    lo, hi = freq_range
-    v = np.zeros(len(ds.WAVE_KINDS) + 1)
-    v[k] = 1.0
-    v[-1] = 2 * (float(freq) - lo) / (hi - lo) - 1
-    return v
-
-
 def generate_wave(model, kind: str, freq: float, length: int):
     """Run the one-to-many RNN for ``length`` steps from v: (Y (length,), X (length, n_x))."""
-    U = pr.one_input(wave_input(kind, freq)[None], length)         # (length, 1, n_u)
+    U = pr.one_input(ds.wave_input(kind, freq)[None], length)         # (length, 1, n_u)
     tr = forward(model, U)
     return tr.Y[:, 0, 0], tr.X[:, 0]
 
@@ -552,6 +476,21 @@ def waveform_explorer(run, lengths=(30, 60, 90, 120),
                "{:.0f}", static_values=n_static),
     ], title="A one-to-many RNN generating a wave from one input", figsize=(6.6, 4.4),
         colors=32)
+
+
+def plot_scene(image, ax=None, title: str | None = None):
+    """Show one ``datasets.shape_scenes`` image (clipped to [0, 1]) without ticks; returns the Axes."""
+    image = as_float_array(image, "image", ndim=(3,))
+    if image.shape[2] != 3:
+        raise ValueError(f"image must have shape (size, size, 3), got {image.shape}")
+    ax = axes(ax, figsize=(2.4, 2.4))
+    ax.imshow(np.clip(image, 0.0, 1.0), interpolation="nearest")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    ax.set_aspect("equal")
+    if title is not None:
+        ax.set_title(title)
+    return ax
 
 
 # ---------------------------------------------------------------------------------------

@@ -1,0 +1,96 @@
+"""One-to-many: a whole waveform from one input vector (kind and frequency), and the
+average wave as the baseline that ignores the input (chapter 5, section 5.6)."""
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from .._checks import as_float_array, as_int, check_choice, check_rng
+
+
+WAVE_KINDS = ("sine", "triangle", "square")
+#: the frequencies ``waveforms`` draws from by default, in cycles per step
+FREQ_RANGE = (0.04, 0.1)
+
+
+def wave(kind: str, freq, t) -> np.ndarray:
+    """One period-1/freq waveform of amplitude 1 at the steps ``t`` (broadcasting).
+
+    sine: sin(2 pi f t);  triangle: (2/pi) arcsin(sin(2 pi f t));
+    square: tanh(3 sin(2 pi f t)) (a square wave with soft edges).
+    """
+    check_choice(kind, "wave kind", WAVE_KINDS)
+    s = np.sin(2 * np.pi * np.asarray(freq, float) * np.asarray(t, float))
+    if kind == "sine":
+        return s
+    if kind == "triangle":
+        return (2 / np.pi) * np.arcsin(np.clip(s, -1.0, 1.0))
+    return np.tanh(3 * s)
+
+
+class Waves(NamedTuple):
+    """A batch of one-to-many examples.
+
+    inputs : (n, 4) the one input vector: one-hot kind (3) and the frequency scaled
+        to [-1, 1];  kinds : (n,) int index into WAVE_KINDS;  freqs : (n,) cycles per
+        step;  Y : (n, T) the waveform y_0 .. y_{T-1} to generate.
+    """
+
+    inputs: np.ndarray
+    kinds: np.ndarray
+    freqs: np.ndarray
+    Y: np.ndarray
+
+
+def waveforms(n: int, rng: np.random.Generator, *, T: int = 40,
+              freq_range: tuple[float, float] = FREQ_RANGE) -> Waves:
+    """Random waveforms to generate from a single input vector (one-to-many).
+
+    Each example draws a kind (sine, triangle or square) and a frequency f uniform
+    in ``freq_range`` (cycles per step); the target is y_t = wave(kind, f, t) for
+    t = 0..T-1. The input encodes kind and f once, v = (e_kind, 2 (f - f_lo) /
+    (f_hi - f_lo) - 1) (``wave_input``), and the network must unroll the whole wave
+    from it.
+    """
+    n = as_int(n, "n", minimum=1)
+    check_rng(rng)
+    T = as_int(T, "T", minimum=1)
+    f_lo, f_hi = (float(f) for f in freq_range)
+    if not 0 < f_lo < f_hi <= 0.5:
+        raise ValueError("freq_range must be (low, high) with 0 < low < high <= 0.5 "
+                         f"cycles per step, got {freq_range}")
+    kinds = rng.integers(len(WAVE_KINDS), size=n)
+    freqs = rng.uniform(f_lo, f_hi, size=n)
+    t = np.arange(T)
+    Y = np.empty((n, T))
+    for k, name in enumerate(WAVE_KINDS):
+        Y[kinds == k] = wave(name, freqs[kinds == k, None], t)
+    inputs = np.array([wave_input(WAVE_KINDS[k], f, (f_lo, f_hi))
+                       for k, f in zip(kinds, freqs)]).reshape(n, len(WAVE_KINDS) + 1)
+    return Waves(inputs, kinds, freqs, Y)
+
+
+def wave_input(kind: str, freq: float, freq_range=FREQ_RANGE) -> np.ndarray:
+    """The one input vector of a wave: v = (e_kind, 2 (f - f_lo) / (f_hi - f_lo) - 1).
+
+    The one-hot e_kind (over WAVE_KINDS) says which wave, the last entry its
+    frequency f scaled so that ``freq_range`` maps to [-1, 1].
+
+    Returns
+    -------
+    ndarray, shape (len(WAVE_KINDS) + 1,)
+    """
+    check_choice(kind, "wave kind", WAVE_KINDS)
+    lo, hi = freq_range
+    v = np.zeros(len(WAVE_KINDS) + 1)
+    v[WAVE_KINDS.index(kind)] = 1.0
+    v[-1] = 2 * (float(freq) - lo) / (hi - lo) - 1
+    return v
+
+
+def mean_waveform_baseline(train_Y, n_test: int) -> np.ndarray:
+    """The average training waveform for every test example (ignores the input): (n_test, T)."""
+    train_Y = as_float_array(train_Y, "train_Y", ndim=(2,))
+    n_test = as_int(n_test, "n_test", minimum=1)
+    return np.broadcast_to(train_Y.mean(axis=0), (n_test, train_Y.shape[1])).copy()
