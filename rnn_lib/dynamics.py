@@ -3,7 +3,9 @@
 An autonomous first-order system runs on its own, x_t = f(x_{t-1}); a driven one
 also reads an input, x_t = f(x_{t-1}, u_t); a state-space model adds an observation
 y_t = h(x_t). This module simulates them for any Python callables, finds the fixed
-points of scalar maps with their stability, and gives the linear map's closed form.
+points of scalar maps with their stability, gives the linear map's closed form,
+names the behaviour of a 2-D linear system x_t = A x_{t-1} from its eigenvalues,
+and makes the cloud inputs of the article's weather model.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ from typing import Callable, NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int
+from ._checks import as_float_array, as_int, check_rng
 
 
 def iterate(f: Callable, x0, T: int) -> np.ndarray:
@@ -173,3 +175,53 @@ def fixed_points(f: Callable[[np.ndarray], np.ndarray], lo: float = -10.0, hi: f
             slope = float((f(np.array(r + e)) - f(np.array(r - e))) / (2 * e))
         out.append(FixedPoint(float(r), slope, abs(slope) < 1.0))
     return out
+
+
+def classify_2d(A) -> str:
+    """Name the behaviour of x_t = A x_{t-1} from the eigenvalues lambda_1, lambda_2 of A.
+
+    Complex eigenvalues turn the state: a spiral in (|lambda| < 1), out (> 1) or a
+    centre (= 1). Real ones give a node (both |lambda| < 1: stable; both > 1:
+    unstable), a saddle (one of each) or, with some |lambda| = 1, the borderline.
+
+    Parameters
+    ----------
+    A : ndarray, shape (2, 2)
+
+    Returns
+    -------
+    str, e.g. "spiral in (stable)"
+    """
+    A = as_float_array(A, "A", ndim=(2,))
+    if A.shape != (2, 2):
+        raise ValueError(f"A must have shape (2, 2), got {A.shape}")
+    lam = np.linalg.eigvals(A)
+    mods = np.sort(np.abs(lam))
+    if np.any(np.abs(lam.imag) > 1e-12):
+        if np.isclose(mods[1], 1.0):
+            return "centre (|λ| = 1): circles forever"
+        return "spiral in (stable)" if mods[1] < 1 else "spiral out (unstable)"
+    if mods[1] < 1:
+        return "node (stable)"
+    if mods[0] > 1:
+        return "node (unstable)"
+    if mods[0] < 1 < mods[1]:
+        return "saddle (unstable)"
+    return "borderline (|λ| = 1)"
+
+
+def weather_inputs(T: int, rng: np.random.Generator) -> np.ndarray:
+    """Amount of cloud u_t in [0, 1] for T days: slow fronts plus day-to-day noise.
+
+    A front draws a level uniform in [0, 1] and holds it for 6 days; each day adds
+    noise N(0, 0.15^2), and the sum is clipped to [0, 1]. The input of chapter 1's
+    weather model x_t = m x_{t-1} + (1 - m) u_t.
+
+    Returns
+    -------
+    U : ndarray, shape (T,)
+    """
+    T = as_int(T, "T", minimum=1)
+    check_rng(rng)
+    fronts = np.repeat(rng.uniform(0.0, 1.0, size=T // 6 + 1), 6)[:T]
+    return np.clip(fronts + 0.15 * rng.standard_normal(T), 0.0, 1.0)

@@ -71,3 +71,54 @@ def test_diverging_orbit_is_returned_not_raised():
 def test_dynamics_reject_bad_input(call, exc, message):
     with pytest.raises(exc, match=message):
         call()
+
+
+def _rotation(scale, degrees):
+    c, s = np.cos(np.deg2rad(degrees)), np.sin(np.deg2rad(degrees))
+    return scale * np.array([[c, -s], [s, c]])
+
+
+@pytest.mark.parametrize("A, kind", [
+    (np.array([[0.8, 0.3], [-0.3, 0.8]]), "spiral in (stable)"),
+    (_rotation(1.1, 30), "spiral out (unstable)"),
+    (_rotation(1.0, 30), "centre (|λ| = 1): circles forever"),
+    (np.diag([0.5, 0.9]), "node (stable)"),
+    (np.diag([1.2, 1.5]), "node (unstable)"),
+    (np.diag([0.5, 1.5]), "saddle (unstable)"),
+    (np.diag([1.0, 0.5]), "borderline (|λ| = 1)"),
+])
+def test_classify_2d_names_what_the_orbits_do(A, kind):
+    assert rl.dynamics.classify_2d(A) == kind
+    # the orbits themselves: |x_t| shrinks for every start when stable, grows from
+    # some start when unstable; a spiral turns the state, a node does not
+    starts = [np.array([1.0, 0.0]), np.array([0.0, 1.0]), np.array([0.6, -0.8])]
+    orbits = [rl.iterate(lambda x: A @ x, x0, 60) for x0 in starts]
+    growth = [np.linalg.norm(X[-1]) / np.linalg.norm(X[0]) for X in orbits]
+    if "(stable)" in kind:
+        assert max(growth) < 1e-2
+    if "(unstable)" in kind:
+        assert max(growth) > 1e2
+    if kind.startswith("centre"):
+        assert np.allclose(growth, 1.0)
+    X = orbits[0]                                   # the angle between x_{t-1} and x_t
+    cos = np.sum(X[1:] * X[:-1], axis=1) / np.linalg.norm(X[1:], axis=1) \
+        / np.linalg.norm(X[:-1], axis=1)
+    turn = np.arccos(np.clip(cos, -1.0, 1.0))
+    assert (np.ptp(turn) < 1e-6 and turn[0] > 0.1) == kind.startswith(("spiral", "centre"))
+
+
+def test_classify_2d_rejects_other_shapes():
+    with pytest.raises(ValueError, match=r"A must have shape \(2, 2\)"):
+        rl.dynamics.classify_2d(np.eye(3))
+
+
+def test_weather_inputs_are_cloud_amounts_by_seed():
+    U = rl.dynamics.weather_inputs(60, np.random.default_rng(4))
+    assert U.shape == (60,) and np.all((U >= 0) & (U <= 1)) and np.ptp(U) > 0.5
+    assert np.array_equal(U, rl.dynamics.weather_inputs(60, np.random.default_rng(4)))
+    assert not np.array_equal(U, rl.dynamics.weather_inputs(60, np.random.default_rng(5)))
+    # slow fronts: the 6-day means vary much more than the noise within a front
+    blocks = U[:60].reshape(10, 6)
+    assert np.std(blocks.mean(axis=1)) > np.mean(np.std(blocks, axis=1))
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        rl.dynamics.weather_inputs(60, 4)

@@ -11,16 +11,12 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dynamics import fixed_points, iterate, linear_closed_form, linear_fixed_point, simulate
-from ..interactive import Explorer, Slider
+from ..dynamics import (classify_2d, fixed_points, iterate, linear_closed_form,
+                        linear_fixed_point, simulate, weather_inputs)
+from ..interactive import Explorer, Slider, grid
 from ..plotting import OKABE_ITO, first_divergence, square_axes
 
 C = OKABE_ITO
-
-
-def _grid(lo, hi, step):
-    """lo, lo + step, ..., hi, rounded so that 0 and round values are hit exactly."""
-    return np.round(np.arange(lo, hi + step / 2, step), 6)
 
 
 def _clip_for_plot(x, limit):
@@ -84,9 +80,9 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
         return update
 
     return Explorer(setup, [
-        Slider("a", _grid(-1.5, 1.5, 0.05), 0.5, "a",
-               static_values=_grid(-1.5, 1.5, 0.25)),
-        Slider("x0", _grid(-4, 4, 0.5), 0.0, "x₀", "{:.1f}",
+        Slider("a", grid(-1.5, 1.5, 0.05), 0.5, "a",
+               static_values=grid(-1.5, 1.5, 0.25)),
+        Slider("x0", grid(-4, 4, 0.5), 0.0, "x₀", "{:.1f}",
                static_values=[-4.0, -2.0, 0.0, 2.0, 4.0]),
     ], title="Orbit of the linear map x_t = a x_{t-1} + 1", figsize=(6.4, 3.8), colors=32)
 
@@ -156,18 +152,12 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
         return update
 
     return Explorer(setup, [
-        Slider("w", _grid(0, 3, 0.05), 0.5, "w", static_values=_grid(0, 3, 0.25)),
-        Slider("b", _grid(-1, 1, 0.05), 0.0, "b", static_values=[-0.3, 0.0, 0.3]),
+        Slider("w", grid(0, 3, 0.05), 0.5, "w", static_values=grid(0, 3, 0.25)),
+        Slider("b", grid(-1, 1, 0.05), 0.0, "b", static_values=[-0.3, 0.0, 0.3]),
     ], title="Cobweb plot of x_t = tanh(w x_{t-1} + b)", figsize=(7.2, 3.9), colors=32)
 
 
 # ---------------------------------------------------------------------------------------
-def weather_inputs(T: int, rng: np.random.Generator) -> np.ndarray:
-    """Amount of cloud u_t in [0, 1] for T days: slow fronts plus day-to-day noise."""
-    fronts = np.repeat(rng.uniform(0.0, 1.0, size=T // 6 + 1), 6)[:T]
-    return np.clip(fronts + 0.15 * rng.standard_normal(T), 0.0, 1.0)
-
-
 def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Explorer:
     """The article's weather example as a driven state-space model.
 
@@ -211,37 +201,20 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
                     f"{switches} times")
         return update
 
-    return Explorer(setup, [Slider("m", _grid(0, 0.95, 0.01), 0.5, "m",
-                                   static_values=_grid(0, 0.95, 0.05))],
+    return Explorer(setup, [Slider("m", grid(0, 0.95, 0.01), 0.5, "m",
+                                   static_values=grid(0, 0.95, 0.05))],
                     title="Weather model x_t = m x_{t-1} + (1-m) u_t with rain y_t = [x_t > 0.6]",
                     figsize=(6.8, 4.2))
 
 
 # ---------------------------------------------------------------------------------------
-def classify_2d(A: np.ndarray) -> str:
-    """Name the behaviour of x_t = A x_{t-1} from the eigenvalues of the 2x2 matrix A."""
-    lam = np.linalg.eigvals(A)
-    mods = np.sort(np.abs(lam))
-    if np.any(np.abs(lam.imag) > 1e-12):
-        if np.isclose(mods[1], 1.0):
-            return "centre (|λ| = 1): circles forever"
-        return "spiral in (stable)" if mods[1] < 1 else "spiral out (unstable)"
-    if mods[1] < 1:
-        return "node (stable)"
-    if mods[0] > 1:
-        return "node (unstable)"
-    if mods[0] < 1 < mods[1]:
-        return "saddle (unstable)"
-    return "borderline (|λ| = 1)"
-
-
 def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
     """Phase portrait of the 2-D linear system x_t = A x_{t-1}, A = [[λ1, ω], [-ω, λ2]].
 
     With ω = 0 the eigenvalues are λ1 and λ2 (node or saddle); with λ1 = λ2 = r and
     ω ≠ 0 they are r ± iω (spiral). The state map of chapter 3's RNN, W_xx, acts
     in the same way before the squashing function. Status line: the eigenvalues,
-    the spectral radius and the kind of fixed point (``classify_2d``).
+    the spectral radius and the kind of fixed point (``dynamics.classify_2d``).
     """
     angles = np.linspace(0, 2 * np.pi, 8, endpoint=False) + np.pi / 8
     starts = 2.5 * np.c_[np.cos(angles), np.sin(angles)]
@@ -273,9 +246,10 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
         return update
 
     return Explorer(setup, [
-        Slider("lam1", _grid(-0.4, 1.4, 0.1), 0.8, "λ₁", static_values=_grid(-0.4, 1.4, 0.3)),
-        Slider("lam2", _grid(0.2, 1.4, 0.1), 0.8, "λ₂"),
-        Slider("omega", _grid(0, 0.8, 0.05), 0.3, "ω", static_values=_grid(0, 0.6, 0.15)),
+        Slider("lam1", grid(-0.4, 1.4, 0.1) + 0.0, 0.8, "λ₁",          # + 0.0: no -0.0
+               static_values=grid(-0.4, 1.4, 0.3)),
+        Slider("lam2", grid(0.2, 1.4, 0.1), 0.8, "λ₂"),
+        Slider("omega", grid(0, 0.8, 0.05), 0.3, "ω", static_values=grid(0, 0.6, 0.15)),
     ], static=["lam1", "omega"], title="Phase portrait of x_t = A x_{t-1}",
         figsize=(4.8, 4.6))
 
