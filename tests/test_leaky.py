@@ -64,10 +64,14 @@ def test_cross_entropy_gradients_match_finite_differences(rng, B):
 
 
 @pytest.mark.parametrize("loss_name", ["mse", "cross_entropy"])
-def test_padded_batch_gradients_match_finite_differences(rng, loss_name):
+@pytest.mark.parametrize("last_only", [False, True])
+def test_padded_batch_gradients_match_finite_differences(rng, loss_name, last_only):
+    """Loss on every real step, or only at the last step T - 1: many-to-one, where the
+    held state of a short sequence carries the gradient back through its padding."""
     p, U, x_init = make_problem(rng, T=7, B=4, n_y=3)
     p = p._replace(W_yx=rng.standard_normal((3, 4)), b_y=0.3 * rng.standard_normal(3))
     lengths = np.array([7, 3, 5, 1])
+    mask = np.eye(7)[-1][:, None] * np.ones(4) if last_only else None
     if loss_name == "mse":
         target = rng.standard_normal((7, 4, 3))
     else:
@@ -75,10 +79,10 @@ def test_padded_batch_gradients_match_finite_differences(rng, loss_name):
 
     def loss(params, x0=x_init):
         return leaky.loss_and_gradients(params, U, target, alpha=0.4, loss=loss_name,
-                                        x_init=x0, lengths=lengths)[0]
+                                        mask=mask, x_init=x0, lengths=lengths)[0]
 
     _, grads, _ = leaky.loss_and_gradients(p, U, target, alpha=0.4, loss=loss_name,
-                                           x_init=x_init, lengths=lengths)
+                                           mask=mask, x_init=x_init, lengths=lengths)
     check_all_gradients(loss, p, x_init, grads)
 
 
