@@ -168,6 +168,24 @@ def sentiment(seed: int = 0, *, n_train: int = 1200, n_val: int = 200, n_test: i
                 "p_positive": prob_positive(params, te)})
 
 
+def sentence_trace(model: Params, vocab, words) -> tuple[np.ndarray, np.ndarray]:
+    """States and P(positive) of a sentiment RNN reading one sentence word by word.
+
+        x_t = tanh(W_xx x_{t-1} + W_xu e_{w_t} + b_x),   p_t = softmax(W_yx x_t + b_y)[1],
+
+    p_t as if the sentence ended at word t (``sentiment``'s prediction is p at the
+    last word).
+
+    Returns
+    -------
+    X : ndarray, shape (L, n_x), X[t] = x_t after word t
+    p : ndarray, shape (L,), P(positive) after word t
+    """
+    U = sq.one_hot(vocab.encode(list(words)), len(vocab))              # (L, V)
+    tr = forward(model, U, output_activation="softmax")
+    return tr.X, tr.Y[:, 1]
+
+
 # -- many-to-many, same length ------------------------------------------------------------
 def running_count(seed: int = 0, *, k: int = 3, n_train: int = 800, n_val: int = 200,
                   n_test: int = 400, n_x: int = 8, steps: int = 2000) -> Run:
@@ -283,6 +301,21 @@ def one_input(inputs, T: int) -> np.ndarray:
     U = np.zeros((as_int(T, "T", minimum=1),) + inputs.shape)
     U[0] = inputs
     return U
+
+
+def generate_wave(model: Params, kind: str, freq: float, length: int):
+    """Run the one-to-many RNN for ``length`` steps from the input of one wave.
+
+    u_0 = ``datasets.wave_input(kind, freq)``, u_t = 0 afterwards (``one_input``).
+
+    Returns
+    -------
+    y : ndarray, shape (length,), the outputs y_0 .. y_{length-1}
+    X : ndarray, shape (length, n_x), the states x_0 .. x_{length-1}
+    """
+    U = one_input(ds.wave_input(kind, freq)[None], length)            # (length, 1, n_u)
+    tr = forward(model, U)
+    return tr.Y[:, 0, 0], tr.X[:, 0]
 
 
 def waveform(seed: int = 0, *, n_train: int = 1000, n_val: int = 200, n_test: int = 300,

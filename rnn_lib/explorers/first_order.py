@@ -277,12 +277,3 @@ def bifurcation_diagram(b: float = 0.0, ax=None, w_max: float = 3.0):
     ax.grid(alpha=0.3)
     ax.legend(loc="upper left", fontsize=8, markerscale=3)
     return ax
-
-
-#: every slider figure of this module, for the frame-sweep tests and benchmarks
-EXPLORERS = {
-    "linear_map": linear_map_explorer,
-    "cobweb": cobweb_explorer,
-    "weather": weather_explorer,
-    "phase_portrait": phase_portrait_explorer,
-}

@@ -343,10 +343,3 @@ def plot_pulse_memory(radii=(0.5, 0.8, 0.9, 0.95, 0.99), n_x: int = 24, T: int =
     ax2.grid(alpha=0.3, which="both")
     ax2.legend(fontsize=8, loc="upper left")
     return fig
-
-
-#: every slider figure of this module, for the frame-sweep tests and benchmarks
-EXPLORERS = {
-    "hidden_state": hidden_state_explorer,
-    "rnn_phase": rnn_phase_explorer,
-}

@@ -10,15 +10,10 @@ from __future__ import annotations
 import numpy as np
 
 from .. import memory as mem
-from ..interactive import Explorer, Slider
+from ..interactive import Explorer, Slider, grid
 from ..plotting import DIVERGING_CMAP, OKABE_ITO, axes, first_divergence, square_axes
 
 C = OKABE_ITO
-
-
-def _grid(lo, hi, step):
-    """lo, lo + step, ..., hi, rounded so that 0 and round values are hit exactly."""
-    return np.round(np.arange(lo, hi + step / 2, step), 6)
 
 
 # ---------------------------------------------------------------------------------------
@@ -108,7 +103,7 @@ def impulse_explorer(T: int = 70, ylim: float = 2.2) -> Explorer:
 
     static_a = [-0.99, -0.9, -0.8, -0.6, -0.4, -0.2, 0.0, 0.2, 0.4, 0.5, 0.6, 0.7, 0.8,
                 0.85, 0.9, 0.93, 0.95, 0.97, 0.99, 1.0, 1.01, 1.02, 1.03, 1.05]
-    return Explorer(setup, [Slider("a", _grid(-0.99, 1.05, 0.01), 0.8, "a",
+    return Explorer(setup, [Slider("a", grid(-0.99, 1.05, 0.01), 0.8, "a",
                                    static_values=static_a)],
                     title="Impulse response of x_t = a x_{t-1} + u_t and its half-life",
                     figsize=(7.0, 3.6), colors=32)
@@ -167,9 +162,9 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
             X[0] = x0
             for i in range(1, T):
                 X[i] = A @ X[i - 1]
-            O = mem.observability_matrix(A, Cm, 3)
+            obs = mem.observability_matrix(A, Cm, 3)
             for j, line in enumerate(lines):
-                n = O[j]                                    # unit normal (C A^j is a row of R^j)
+                n = obs[j]                                  # unit normal (C A^j is a row of R^j)
                 p = n * X[j, 0]                             # closest point to 0 on the line
                 d = np.array([-n[1], n[0]])
                 line.set_data(p[0] + s * d[0], p[1] + s * d[1])
@@ -177,7 +172,7 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
             obs_all.set_data(ts, X[:, 0])
             obs_used.set_data(ts[:k], X[:k, 0])
             hidden.set_data(ts, X[:, 1])
-            Ok = O[:k]
+            Ok = obs[:k]
             rank = np.linalg.matrix_rank(Ok)
             if rank == 2:
                 x_hat = mem.estimate_state(A, Cm, X[:k, :1])
@@ -191,8 +186,8 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
         return update
 
     return Explorer(setup, [
-        Slider("theta", _grid(0, 180, 5), 45.0, "θ", "{:.0f}°",
-               static_values=_grid(0, 180, 15)),
+        Slider("theta", grid(0, 180, 5), 45.0, "θ", "{:.0f}°",
+               static_values=grid(0, 180, 15)),
         Slider("k", [1.0, 2.0, 3.0], 2.0, "k", "{:.0f}"),
     ], title="States consistent with k observations y_t = x_{t,1} of a rotating state",
         figsize=(7.2, 4.0), colors=32)
@@ -333,10 +328,3 @@ def plot_restart(X_full, X_stored, X_cold, k: int, unit: int = 0, axs=None):
     axd.grid(alpha=0.3)
     axd.legend(fontsize=8, loc="upper right")
     return axs
-
-
-#: every slider figure of this module, for the frame-sweep tests and benchmarks
-EXPLORERS = {
-    "impulse": impulse_explorer,
-    "observability": observability_explorer,
-}
