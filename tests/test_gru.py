@@ -21,7 +21,10 @@ def make_gru_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, scale=2.0):
     return p, U, x_init
 
 
-def numerical_grads(loss_fn, params, eps=1e-6):
+EPS = 1e-5    # central-difference step: truncation ~ EPS^2, round-off ~ 1e-16 L / EPS
+
+
+def numerical_grads(loss_fn, params, eps=EPS):
     """Central differences for every field of a parameter NamedTuple."""
     return type(params)(*[
         rl.numerical_gradient(lambda v, f=f: loss_fn(params._replace(**{f: v})), value, eps)
@@ -34,7 +37,7 @@ def check_all_gradients(loss_fn, p, x_init, grads):
     for name, g, n in zip(p._fields, grads.params, numerical_grads(loss_fn, p)):
         assert g.shape == n.shape, name
         errors[name] = rl.relative_error(g, n)
-    num_x = rl.numerical_gradient(lambda x0: loss_fn(p, x0), x_init)
+    num_x = rl.numerical_gradient(lambda x0: loss_fn(p, x0), x_init, EPS)
     errors["x_init"] = rl.relative_error(grads.x_init, num_x)
     bad = {k: e for k, e in errors.items() if not e <= TOL}
     assert not bad, f"relative errors above {TOL}: {bad}"
