@@ -30,7 +30,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_int, as_positive_float
+from ._checks import as_int, as_positive_float, check_rng
 from .activations import softmax
 from .bptt import backward
 from .bptt import loss_and_gradients as rnn_loss_and_gradients
@@ -153,8 +153,7 @@ def decode(model: Seq2Seq, U, lengths=None, *, bos_id: int, eos_id: int, max_len
     max_len = as_int(max_len, "max_len", minimum=1)
     if temperature is not None:
         temperature = as_positive_float(temperature, "temperature")
-        if not isinstance(rng, np.random.Generator):
-            raise TypeError("sampling (temperature given) needs rng, a numpy.random.Generator")
+        check_rng(rng, "rng (sampling, with a temperature given, needs one)")
     dec = model.decoder
     V = dec.sizes[1]
     context, _ = encode(model, U, lengths)

@@ -29,7 +29,7 @@ from typing import Callable
 
 import numpy as np
 
-from ._checks import as_int, as_positive_float
+from ._checks import as_int, as_positive_float, check_rng
 from ._tree import tree_map
 from .bptt import clip_by_global_norm, global_norm, loss_and_gradients
 from .elman import Params, check_params
@@ -104,9 +104,7 @@ def minibatches(n: int, batch_size: int, rng: np.random.Generator):
     """
     n = as_int(n, "n", minimum=1)
     batch_size = min(as_int(batch_size, "batch_size", minimum=1), n)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. "
-                        f"np.random.default_rng(0); got {type(rng).__name__}")
+    check_rng(rng)
     while True:
         order = rng.permutation(n)
         for start in range(0, n - batch_size + 1, batch_size):

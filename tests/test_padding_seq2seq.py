@@ -157,7 +157,8 @@ def test_sampling_is_seeded_and_low_temperature_is_greedy():
     cold, _, _ = s2s.decode(m, U, lengths, bos_id=1, eos_id=2, max_len=4, temperature=1e-3,
                             rng=np.random.default_rng(6))
     assert np.array_equal(a, b) and np.array_equal(cold, greedy)
-    with pytest.raises(TypeError, match="needs rng"):
+    with pytest.raises(TypeError, match=r"rng \(sampling, with a temperature given, needs "
+                                        r"one\) must be a numpy.random.Generator"):
         s2s.decode(m, U, lengths, bos_id=1, eos_id=2, max_len=4, temperature=1.0)
 
 
@@ -174,6 +175,8 @@ def test_minibatches_cover_each_epoch_once():
     first_epoch = np.concatenate([next(it), next(it)])
     assert len(set(first_epoch.tolist())) == 8          # 2 full batches, last 2 dropped
     assert all(len(next(it)) == 4 for _ in range(5))
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        next(minibatches(10, 4, 0))
 
 
 def test_train_with_an_objective_learns_a_tiny_copy_task_and_stops_at_target():
