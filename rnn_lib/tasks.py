@@ -1,20 +1,17 @@
-"""Toy sequence tasks that need memory, each drawn from a seeded generator (chapters 4, 5).
+"""A toy sequence task that needs memory, drawn from a seeded generator (chapter 4).
 
-Every task returns a :class:`Task` of time-major arrays
+A task returns a :class:`Task` of time-major arrays
 
     U : (T, B, n_u) inputs u_t,   target : (T, B, n_y) wanted outputs,   mask : (T, B),
 
 where the mask is 1 at the steps whose output counts and 0 elsewhere, ready for
 ``rl.loss_and_gradients(params, U, target, mask=mask)`` and ``rnn_lib.train.train``.
 
-- ``delayed_recall``: the sign shown at step 0 must be reported ``lag`` steps later,
-  with noise in between (the "latching" problem of Bengio, Simard & Frasconi 1994).
-- ``lag_copy``: at every step, output the input of ``lag`` steps before.
-- ``adding_problem``: add the two marked numbers of a long sequence (Hochreiter &
-  Schmidhuber 1997, "Long short-term memory", experiment 4).
+``delayed_recall``: the sign shown at step 0 must be reported ``lag`` steps later,
+with noise in between (the "latching" problem of Bengio, Simard & Frasconi 1994);
+``sign_accuracy`` scores the answers.
 
-References: Y. Bengio, P. Simard & P. Frasconi, IEEE Trans. Neural Networks 5 (1994);
-S. Hochreiter & J. Schmidhuber, Neural Computation 9 (1997).
+Reference: Y. Bengio, P. Simard & P. Frasconi, IEEE Trans. Neural Networks 5 (1994).
 """
 from __future__ import annotations
 
@@ -22,7 +19,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_int
+from ._checks import as_int, check_rng
 
 
 class Task(NamedTuple):
@@ -35,12 +32,6 @@ class Task(NamedTuple):
     U: np.ndarray
     target: np.ndarray
     mask: np.ndarray
-
-
-def _check_rng(rng):
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. "
-                        f"np.random.default_rng(0); got {type(rng).__name__}")
 
 
 def _check_noise(noise) -> float:
@@ -76,7 +67,7 @@ def delayed_recall(lag: int, batch: int, rng: np.random.Generator, *,
     """
     lag = as_int(lag, "lag", minimum=1)
     batch = as_int(batch, "batch", minimum=1)
-    _check_rng(rng)
+    check_rng(rng)
     noise = _check_noise(noise)
     T = lag + 1
     c = rng.choice([-1.0, 1.0], size=batch)
@@ -86,64 +77,6 @@ def delayed_recall(lag: int, batch: int, rng: np.random.Generator, *,
     target[lag, :, 0] = c
     mask = np.zeros((T, batch))
     mask[lag] = 1.0
-    return Task(U, target, mask)
-
-
-def lag_copy(lag: int, T: int, batch: int, rng: np.random.Generator) -> Task:
-    """At every step t >= lag, output the input of ``lag`` steps before: y_t = u_{t-lag}.
-
-    Inputs are random signs u_t = +-1. The network must hold the last ``lag``
-    inputs at once (a shift register), so the task asks for memory and capacity.
-
-    Returns
-    -------
-    Task
-        U (T, batch, 1), target (T, batch, 1) with ``target[t] == U[t - lag]`` for
-        t >= lag, mask (T, batch) equal to 1 exactly for t >= lag.
-    """
-    lag = as_int(lag, "lag", minimum=0)
-    T = as_int(T, "T", minimum=1)
-    batch = as_int(batch, "batch", minimum=1)
-    if lag >= T:
-        raise ValueError(f"lag must be < T so that some step has a target; got lag={lag}, T={T}")
-    _check_rng(rng)
-    U = rng.choice([-1.0, 1.0], size=(T, batch, 1))
-    target = np.zeros_like(U)
-    target[lag:] = U[:T - lag]
-    mask = np.zeros((T, batch))
-    mask[lag:] = 1.0
-    return Task(U, target, mask)
-
-
-def adding_problem(T: int, batch: int, rng: np.random.Generator) -> Task:
-    """Add the two marked numbers of a sequence of T random numbers.
-
-    u_t = (v_t, m_t) with v_t ~ U(0, 1); the marker m_t is 1 at one step of the
-    first half and one step of the second half, 0 elsewhere. The target at the
-    last step is the sum of the two marked v_t (predicting the mean, 1, scores a
-    mean squared error of 1/6).
-
-    Returns
-    -------
-    Task
-        U (T, batch, 2), target (T, batch, 1), mask (T, batch) with only the last
-        step set.
-    """
-    T = as_int(T, "T", minimum=2)
-    batch = as_int(batch, "batch", minimum=1)
-    _check_rng(rng)
-    U = np.zeros((T, batch, 2))
-    U[:, :, 0] = rng.random((T, batch))
-    half = T // 2
-    first = rng.integers(0, half, size=batch)
-    second = rng.integers(half, T, size=batch)
-    cols = np.arange(batch)
-    U[first, cols, 1] = 1.0
-    U[second, cols, 1] = 1.0
-    target = np.zeros((T, batch, 1))
-    target[-1, :, 0] = U[first, cols, 0] + U[second, cols, 0]
-    mask = np.zeros((T, batch))
-    mask[-1] = 1.0
     return Task(U, target, mask)
 
 

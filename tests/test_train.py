@@ -109,7 +109,7 @@ def test_truncation_and_an_optimizer_object_are_passed_through():
 
 def test_a_diverging_run_stops_quietly_and_says_where():
     p = rl.init_params(4, 1, 1, np.random.default_rng(0), spectral_radius=3.0)
-    data = tasks.lag_copy(1, 60, 4, np.random.default_rng(1))
+    data = tasks.delayed_recall(59, 4, np.random.default_rng(1))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         params, hist = train(p, data, steps=50, optimizer="sgd", lr=1e6,
@@ -152,34 +152,10 @@ def test_delayed_recall_targets_the_first_input_lag_steps_later():
     assert 0.5 < np.std(U[1:]) < 1.1                           # distractors of std 0.8
 
 
-def test_lag_copy_targets_the_input_lag_steps_back():
-    lag, T, B = 3, 12, 5
-    U, target, mask = tasks.lag_copy(lag, T, B, np.random.default_rng(0))
-    assert U.shape == target.shape == (T, B, 1) and mask.shape == (T, B)
-    for t in range(lag, T):
-        assert np.array_equal(target[t], U[t - lag])
-    assert np.array_equal(mask, (np.arange(T) >= lag)[:, None] * np.ones((1, B)))
-    with pytest.raises(ValueError, match="lag must be < T"):
-        tasks.lag_copy(12, 12, 5, np.random.default_rng(0))
+def test_tasks_are_deterministic_by_seed():
+    def make(rng):
+        return tasks.delayed_recall(4, 6, rng)
 
-
-def test_adding_problem_sums_the_two_marked_values():
-    T, B = 20, 30
-    U, target, mask = tasks.adding_problem(T, B, np.random.default_rng(2))
-    assert U.shape == (T, B, 2) and target.shape == (T, B, 1) and mask.shape == (T, B)
-    markers = U[:, :, 1]
-    assert np.array_equal(markers.sum(axis=0), np.full(B, 2.0))
-    assert np.all(markers[: T // 2].sum(axis=0) == 1)          # one in each half
-    assert np.allclose(target[-1, :, 0], (U[:, :, 0] * markers).sum(axis=0))
-    assert np.array_equal(mask[-1], np.ones(B)) and mask[:-1].sum() == 0
-
-
-@pytest.mark.parametrize("make", [
-    lambda rng: tasks.delayed_recall(4, 6, rng),
-    lambda rng: tasks.lag_copy(2, 9, 6, rng),
-    lambda rng: tasks.adding_problem(10, 6, rng),
-])
-def test_tasks_are_deterministic_by_seed(make):
     a, b, c = make(np.random.default_rng(5)), make(np.random.default_rng(5)), \
         make(np.random.default_rng(6))
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
@@ -204,6 +180,4 @@ def test_tasks_reject_bad_arguments():
     with pytest.raises(ValueError, match="noise must be a finite number >= 0"):
         tasks.delayed_recall(3, 4, rng, noise=-1.0)
     with pytest.raises(ValueError, match="batch must be >= 1"):
-        tasks.adding_problem(10, 0, rng)
-    with pytest.raises(ValueError, match="T must be >= 2"):
-        tasks.adding_problem(1, 4, rng)
+        tasks.delayed_recall(3, 0, rng)
