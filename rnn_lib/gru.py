@@ -120,9 +120,10 @@ class Gradients(NamedTuple):
 
 
 def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator) -> Params:
-    """Random parameters drawn as torch.nn.GRU and torch.nn.Linear draw theirs.
+    """Random parameters from the distribution torch.nn.GRU and torch.nn.Linear use.
 
-    Every weight and bias is uniform on [-k, k] with k = 1/sqrt(n_x).
+    Every weight and bias is uniform on [-k, k] with k = 1/sqrt(n_x) (the same
+    distribution, not torch's numbers: ``rng`` draws them, field by field).
 
     Parameters
     ----------
