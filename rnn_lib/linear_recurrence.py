@@ -37,11 +37,10 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_positive_float, check_choice, check_rng
+from ._checks import as_float_array, as_int, as_positive_float, check_rng
 from .elman import length_mask
-from .losses import mse, softmax_cross_entropy
+from .readout import readout_loss
 from .scan import scan
-from .sequences import last_step_mask
 
 
 class Params(NamedTuple):
@@ -235,7 +234,7 @@ def forward(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     -------
     Trace
         ``X[t]`` is x_t and ``Y[t]`` is y_t (every step: choose the steps that count
-        in the loss, see ``readout_loss``).
+        in the loss, see ``readout.readout_loss``).
     """
     params = check_params(params)
     nu, theta, B, C, D, b_y = params
@@ -300,7 +299,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     trace : Trace
         What ``forward`` returned.
     dY : ndarray, shape of ``trace.Y``
-        dL/dy_t for every step (from ``readout_loss``).
+        dL/dy_t for every step (from ``readout.readout_loss``).
 
     Returns
     -------
@@ -344,60 +343,12 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     return Gradients(grads, dx_init, dX)
 
 
-def readout_loss(Y, target, *, loss: str = "mse", readout: str = "all", mask=None,
-                 lengths=None) -> tuple[float, np.ndarray]:
-    """The loss of outputs Y and dL/dY, for every step or only the last one.
-
-    ``readout='all'`` (many-to-many) compares y_t with ``target[t]`` at every step
-    (weighted by ``mask``, or by the real steps of a padded batch). ``readout='last'``
-    (many-to-one) uses only each sequence's last real step, and ``target`` then has
-    no time axis. ``loss='mse'`` takes targets shaped like the outputs;
-    ``loss='cross_entropy'`` integer classes and reads Y as logits (softmax).
-
-    Parameters
-    ----------
-    Y : ndarray, shape (T, [B,] n_y)
-    target : ndarray
-        'all': (T, [B,] n_y) for mse, (T, [B]) ints for cross-entropy;
-        'last': ([B,] n_y) for mse, ([B]) ints for cross-entropy.
-    mask : ndarray, shape (T, [B]), optional
-        Only with readout='all'.
-    lengths : int ndarray, shape (B,), optional
-
-    Returns
-    -------
-    L : float
-    dY : ndarray, shape of Y
-    """
-    check_choice(loss, "loss", ("mse", "cross_entropy"))
-    check_choice(readout, "readout", ("all", "last"))
-    Y = as_float_array(Y, "Y", ndim=(2, 3), finite=False)
-    T = Y.shape[0]
-    if readout == "all" and mask is None and lengths is not None:
-        mask = length_mask(lengths, T)
-    if readout == "last":
-        if mask is not None:
-            raise ValueError("readout='last' chooses the steps itself; give no mask")
-        if Y.ndim == 2:                            # one sequence: the step T - 1
-            mask = np.zeros(T)
-            mask[-1] = 1.0
-        else:
-            mask = last_step_mask(np.full(Y.shape[1], T) if lengths is None else lengths, T)
-        # the target of the last step, copied to every step (the mask keeps one)
-        target = np.asarray(target)
-        shape = Y.shape[1:] if loss == "mse" else Y.shape[1:-1]
-        if target.shape != shape:
-            raise ValueError(f"with readout='last' target must have shape {shape}, "
-                             f"got {target.shape}")
-        target = np.broadcast_to(target, (T,) + shape)
-    if loss == "mse":
-        return mse(Y, target, mask)
-    return softmax_cross_entropy(Y, target, mask)
-
-
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",
                        mask=None, x_init=None, lengths=None):
-    """Forward pass, loss (``readout_loss``) and BPTT in one call.
+    """Forward pass, loss (``readout.readout_loss``) and BPTT in one call.
+
+    ``readout='last'`` is many-to-one (the target of each sequence's last real step),
+    ``'all'`` many-to-many; ``loss`` is 'mse' or 'cross_entropy' (Y read as logits).
 
     Returns
     -------
@@ -434,7 +385,7 @@ def impulse_response(r, theta, T: int) -> np.ndarray:
 
 
 def memory_length(r, threshold: float = 0.01):
-    """Steps until an input's weight r^t falls below ``threshold``: the smallest t with r^t < threshold.
+    """How long an input is remembered: the smallest t with r^t < ``threshold``.
 
     That is floor(ln threshold / ln r) + 1 for 0 <= r < 1 (1 for r = 0: gone after one
     step), and inf for r >= 1. Works elementwise on arrays of r.

@@ -36,7 +36,8 @@ import numpy as np
 
 from ._checks import as_float_array, as_int, check_rng
 from .activations import hidden_activation
-from .linear_recurrence import check_inputs, readout_loss
+from .linear_recurrence import check_inputs
+from .readout import readout_loss
 from .scan import scan
 
 _sigmoid, _ = hidden_activation("sigmoid")
@@ -219,7 +220,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     trace : Trace
         What ``forward`` (or ``forward_scan``) returned.
     dY : ndarray, shape of ``trace.Y``
-        dL/dy_t for every step (from ``linear_recurrence.readout_loss``).
+        dL/dy_t for every step (from ``readout.readout_loss``).
 
     Returns
     -------
@@ -260,7 +261,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",
                        mask=None, x_init=None, lengths=None):
-    """Forward pass, loss (``linear_recurrence.readout_loss``) and BPTT in one call.
+    """Forward pass, loss (``readout.readout_loss``) and BPTT in one call.
 
     ``readout='last'`` is many-to-one (the target of each sequence's last real step),
     ``'all'`` many-to-many; ``loss`` is 'mse' or 'cross_entropy' (Y read as logits).

@@ -6,6 +6,7 @@ import pytest
 import rnn_lib as rl
 from rnn_lib import linear_recurrence as lr
 from rnn_lib import memory as mem
+from rnn_lib.readout import readout_loss
 
 N_X, N_U, N_Y, T = 6, 3, 2, 7
 
@@ -65,7 +66,7 @@ def _fd_check(p, U, x_init, target, **options):
     """Every parameter and x_init against central finite differences, relative 1e-7."""
     def loss(params, x0=x_init):
         tr = lr.forward(params, U, x0, lengths=options.get("lengths"))
-        return lr.readout_loss(tr.Y, target, **options)[0]
+        return readout_loss(tr.Y, target, **options)[0]
 
     _, grads, _ = lr.loss_and_gradients(p, U, target, x_init=x_init, **options)
     for name, g, value in zip(lr.Params._fields, grads.params, p):
@@ -112,7 +113,7 @@ def test_delta_is_the_total_derivative_of_the_state(rng):
     def loss_from(x_k):                            # x_k changed, the rest run on from it
         rest = lr.forward(p, U[k + 1:], x_k)
         Y = np.concatenate([tr.Y[:k], (x_k @ p.C.T + U[k] @ p.D.T + p.b_y)[None], rest.Y])
-        return lr.readout_loss(Y, target)[0]
+        return readout_loss(Y, target)[0]
     numeric = rl.numerical_gradient(loss_from, tr.X[k])
     assert rl.relative_error(grads.dX[k], numeric) < 1e-7
 
@@ -133,11 +134,11 @@ def test_readout_last_uses_each_sequences_last_real_step(rng):
     Y = rng.standard_normal((5, 3, 2))
     target = rng.standard_normal((3, 2))
     lengths = np.array([5, 2, 4])
-    L, dY = lr.readout_loss(Y, target, readout="last", lengths=lengths)
+    L, dY = readout_loss(Y, target, readout="last", lengths=lengths)
     last = Y[lengths - 1, np.arange(3)]
     assert np.isclose(L, 0.5 * np.sum((last - target) ** 2) / 3)
     assert np.count_nonzero(np.abs(dY).sum(axis=-1)) == 3
-    L1, dY1 = lr.readout_loss(Y[:, 0], target[0], readout="last")     # one sequence
+    L1, dY1 = readout_loss(Y[:, 0], target[0], readout="last")     # one sequence
     assert np.isclose(L1, 0.5 * np.sum((Y[-1, 0] - target[0]) ** 2))
     assert np.count_nonzero(dY1[:-1]) == 0
 
@@ -172,8 +173,8 @@ def test_impulse_response_is_the_pulse_run_through_the_unit():
     h = lr.impulse_response(r, theta, 20)
     np.testing.assert_allclose(h, X, rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(np.hypot(h[:, 0], h[:, 1]), r ** np.arange(20), rtol=1e-12)
-    np.testing.assert_allclose(h[1:, 0] + 1j * h[1:, 1], (r * np.exp(1j * theta)) ** np.arange(1, 20),
-                               rtol=1e-12)
+    lam = r * np.exp(1j * theta)                   # the pair as a complex number: lambda^t
+    np.testing.assert_allclose(h[:, 0] + 1j * h[:, 1], lam ** np.arange(20), rtol=1e-12)
     assert np.isinf(lr.impulse_response(3.0, 0.1, 2000)[-1]).any()   # grows, no error
 
 
@@ -204,9 +205,9 @@ def test_bad_inputs_give_clear_errors(rng):
     with pytest.raises(ValueError, match="lengths needs a batch"):
         lr.forward(p, U, lengths=np.array([3]))
     with pytest.raises(ValueError, match="unknown readout"):
-        lr.readout_loss(np.ones((3, 1)), np.ones((3, 1)), readout="first")
+        readout_loss(np.ones((3, 1)), np.ones((3, 1)), readout="first")
     with pytest.raises(ValueError, match="target must have shape"):
-        lr.readout_loss(np.ones((3, 2, 1)), np.ones((3, 2, 1)), readout="last")
+        readout_loss(np.ones((3, 2, 1)), np.ones((3, 2, 1)), readout="last")
     with pytest.raises(ValueError, match="must be >= 0"):
         lr.memory_length(-0.5)
     with pytest.raises(ValueError, match="threshold must be in"):

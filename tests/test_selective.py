@@ -8,6 +8,7 @@ from rnn_lib import linear_recurrence as lr
 from rnn_lib import marked_copy as mc
 from rnn_lib import scan as sc
 from rnn_lib import selective as se
+from rnn_lib.readout import readout_loss
 
 N_X, N_U, N_Y, T = 5, 3, 2, 7
 
@@ -57,7 +58,7 @@ def test_gate_limits_keep_or_overwrite(rng):
 def _fd_check(p, U, x_init, target, **options):
     def loss(params, x0=x_init):
         tr = se.forward(params, U, x0, lengths=options.get("lengths"))
-        return lr.readout_loss(tr.Y, target, **options)[0]
+        return readout_loss(tr.Y, target, **options)[0]
 
     _, grads, _ = se.loss_and_gradients(p, U, target, x_init=x_init, **options)
     for name, g, value in zip(se.Params._fields, grads.params, p):
