@@ -472,7 +472,7 @@ def test_picked_examples_are_of_the_promised_kinds():
     assert "not" not in s["positive"] and set(s["positive"]) & set(pos)
     assert "not" not in s["negative"] and set(s["negative"]) & set(neg)
     assert len(s["long"]) == max(len(x) for x in sents)
-    for k, i in kinds.items():                                       # labels follow the rule
+    for i in kinds.values():                                         # labels follow the rule
         assert ds.rule_label(sents[i]) == labels[i]
     with pytest.raises(ValueError, match="at least 2 sentences"):
         ds.pick_sentiment_examples([["good"]])

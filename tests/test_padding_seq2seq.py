@@ -128,7 +128,7 @@ def test_seq2seq_gradient_matches_finite_differences_for_both_parts():
     _, g = s2s.loss_and_gradients(m, U, lengths, tgt.ids, tgt.mask, bos_id=1)
     for part in range(2):
         for i, name in enumerate(rl.Params._fields):
-            def f(a, part=part, i=i):
+            def f(a, part=part, name=name):
                 sub = m[part]._replace(**{name: a})
                 mm = m._replace(**{s2s.Seq2Seq._fields[part]: sub})
                 return s2s.loss_and_gradients(mm, U, lengths, tgt.ids, tgt.mask, bos_id=1)[0]

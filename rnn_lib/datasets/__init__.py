@@ -31,15 +31,33 @@ tokens into vocabularies, padded batches and one-hot inputs is left to the calle
 library: ``U[t]`` is u_t. Every public name is also available here, e.g.
 ``from rnn_lib import datasets as ds; ds.price_series(...)``.
 """
-from .numerals import (exact_match, number_digits, number_split, number_words,
-                       word_by_word_baseline)
+from .numerals import (
+    exact_match,
+    number_digits,
+    number_split,
+    number_words,
+    word_by_word_baseline,
+)
 from .prices import PriceWindows, fit_linear_ar, predict_linear_ar, price_series, price_windows
 from .scenes import COLOR_RGB, COLORS, RELATIONS, SHAPES, shape_scenes
-from .sentiment import (SENTIMENT_WORDS, bag_of_words_baseline, majority_baseline,
-                        pick_sentiment_examples, rule_label, sentiment_sentences)
+from .sentiment import (
+    SENTIMENT_WORDS,
+    bag_of_words_baseline,
+    majority_baseline,
+    pick_sentiment_examples,
+    rule_label,
+    sentiment_sentences,
+)
 from .tags import current_token_baseline, running_count_tags, tag_accuracy
-from .waves import (FREQ_RANGE, WAVE_KINDS, Waves, mean_waveform_baseline, wave, wave_input,
-                    waveforms)
+from .waves import (
+    FREQ_RANGE,
+    WAVE_KINDS,
+    Waves,
+    mean_waveform_baseline,
+    wave,
+    wave_input,
+    waveforms,
+)
 
 __all__ = [
     "exact_match", "number_digits", "number_split", "number_words", "word_by_word_baseline",

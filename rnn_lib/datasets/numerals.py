@@ -7,7 +7,6 @@ import numpy as np
 from .._checks import as_int, check_rng
 from ._common import check_token_lists
 
-
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
          "seventeen", "eighteen", "nineteen")

@@ -7,7 +7,6 @@ import numpy as np
 from .._checks import as_int, check_choice, check_rng
 from ._common import as_real
 
-
 COLORS = ("red", "green", "blue")
 #: RGB in [0, 1] of each colour: pure primaries, so the channel with the largest mean
 #: in an object's cell names its colour.

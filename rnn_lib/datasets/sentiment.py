@@ -14,7 +14,6 @@ import numpy as np
 from .._checks import as_int, as_positive_float, check_rng
 from ._common import as_real, check_lengths, check_token_lists, majority
 
-
 # Sentences read as "<lead-in> [not [intensifiers]] <sentiment word> <tail>". Whole
 # phrases of a chosen length make up the sentence's length, so that it reads like
 # "i thought the film was not very good for me". Indexed by phrase length.

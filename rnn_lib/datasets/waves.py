@@ -8,7 +8,6 @@ import numpy as np
 
 from .._checks import as_float_array, as_int, check_choice, check_rng
 
-
 WAVE_KINDS = ("sine", "triangle", "square")
 #: the frequencies ``waveforms`` draws from by default, in cycles per step
 FREQ_RANGE = (0.04, 0.1)

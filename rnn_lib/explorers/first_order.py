@@ -11,8 +11,15 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..dynamics import (classify_2d, fixed_points, iterate, linear_closed_form,
-                        linear_fixed_point, simulate, weather_inputs)
+from ..dynamics import (
+    classify_2d,
+    fixed_points,
+    iterate,
+    linear_closed_form,
+    linear_fixed_point,
+    simulate,
+    weather_inputs,
+)
 from ..interactive import Explorer, Slider, grid
 from ..plotting import OKABE_ITO, first_divergence, square_axes
 

@@ -139,7 +139,7 @@ def forecast_explorer(run=None, n_windows: int = 16) -> Explorer:
         true_line = az.axhline(0, color=C["black"], lw=1.3, ls="--", animated=True,
                                label="true day 1")
         z_marks, z_errs = {}, {}
-        for k, name in zip(pos, names):
+        for name in names:
             color, marker = FORECAST_STYLE[name]
             (z_marks[name],) = az.plot([], [], marker, color=color, ms=8, mfc="none",
                                        mew=2, animated=True)

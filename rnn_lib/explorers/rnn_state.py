@@ -17,8 +17,13 @@ from ..activations import hidden_activation
 from ..elman import forward
 from ..interactive import Explorer, Slider, grid
 from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence, square_axes
-from ..rnn_dynamics import (pulse_response, random_direction, rotation_scale,
-                            state_fixed_points, steps_to_forget)
+from ..rnn_dynamics import (
+    pulse_response,
+    random_direction,
+    rotation_scale,
+    state_fixed_points,
+    steps_to_forget,
+)
 
 C = OKABE_ITO
 
