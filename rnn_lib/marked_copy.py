@@ -13,8 +13,11 @@ a term h(p) that does not depend on the tokens. So the scores cannot single out 
 with weights spread over the sequence they count the most frequent token, with weights
 on recent steps they name the last tokens. No state size changes that; only a state
 large enough to store the whole sequence, with a nonlinear readout to search it,
-could. The selective unit instead shuts its gate (a_t -> 0) at the mark to write c_p,
-and keeps it open (a_t -> 1) elsewhere to hold it: a state of K numbers is enough.
+could. The selective unit can instead shut its gate (a_t -> 0) at the mark to write
+c_p and keep it open (a_t -> 1) elsewhere to hold it: then a state of K numbers is
+enough (a hand-made unit does it exactly, see the tests). Training finds a softer
+version of the same idea: a gate that lets the marked token in more strongly than
+the others and forgets slowly everywhere.
 
 Two easier versions let the time-invariant unit show what it can do:
 ``distractors=False`` leaves every unmarked step blank (pure memory: hold one input
@@ -163,3 +166,13 @@ def train_run(model: str, seed: int, *, T: int = 16, n_tokens: int = 8, n_x: int
     by_lag = np.array([correct[lag == k].mean() if np.any(lag == k) else np.nan
                        for k in range(T)])
     return Run(model, seed, params, history, float(correct.mean()), by_lag, seconds)
+
+
+def compare(seeds=range(5), **options) -> dict[str, list[Run]]:
+    """Train both models with each seed on the same task and budget (``train_run``'s
+    keywords in ``options``); returns ``{model: [Run per seed]}``.
+
+    ``np.median([r.accuracy for r in runs])`` and the min and max give the chapter's
+    table: the same seeds, batches and test sets for both models.
+    """
+    return {model: [train_run(model, seed, **options) for seed in seeds] for model in MODELS}

@@ -171,10 +171,11 @@ def test_a_hand_made_selective_unit_solves_the_task():
 
 def test_train_run_same_budget_lru_stuck_selective_solves():
     """The chapter's claim at a small budget: both models, seed 0, 300 steps."""
-    runs = {m: mc.train_run(m, 0, steps=300, n_test=500) for m in mc.MODELS}
+    runs = {m: r[0] for m, r in mc.compare(seeds=[0], steps=300, n_test=500).items()}
     assert runs["selective"].accuracy > 0.95
     assert runs["lru"].accuracy < 0.4
     assert runs["lru"].history["loss"].size == runs["selective"].history["loss"].size == 300
     assert runs["lru"].accuracy_by_lag.shape == (16,)
+    assert runs["lru"].seed == 0 and runs["lru"].model == "lru"
     with pytest.raises(ValueError, match="unknown model"):
         mc.train_run("gru", 0)
