@@ -35,9 +35,10 @@ selective unit keeps it: its a_t and b_t come from the inputs, not from the stat
 
 **What NumPy shows** (``time_loop_vs_scan``): the loop pays one Python step per time
 step; the scan pays O(log T) NumPy calls but touches every number about twice and
-allocates new arrays at every level. With few channels the loop's Python overhead
-dominates and the scan wins by a wide margin; with many channels per step each loop
-step is already a vectorised operation, and the two come close. The real gain of the
+allocates new arrays at every level. For short sequences (T ~ 10) the loop is faster.
+With few channels and long sequences the loop's Python overhead dominates and the scan
+wins by a wide margin; with many channels each loop step is already a vectorised
+operation, and the two stay within a small factor of each other. The real gain of the
 scan is its depth, O(log T) instead of T, on hardware that runs the T/2 combines of
 one level at the same time (a GPU); NumPy on a CPU runs them one after the other.
 
