@@ -11,55 +11,47 @@ A notebook makes an :class:`Explorer` from a ``setup`` function and a list of
             return f"x* = {...}: converges"    # optional: the status line
         return update
 
-    Explorer(setup, [Slider("a", np.linspace(-1.5, 1.5, 31), 0.5, "a"), ...])
+    Explorer(setup, [Slider("a", grid(-1.5, 1.5, 0.1), 0.5, "a"), ...])
 
 - **Live face** (JupyterLab, Notebook, VS Code, Colab): ipywidgets sliders under an
-  image of the figure; moving a slider calls ``update`` and swaps the image in place,
-  so nothing stacks or flickers. Only the artists change, so a redraw is one Agg
-  render and one fast JPEG encode.
-- **Static face** (the built website, no kernel): ``update`` is run for every grid
-  point of the static sliders when the notebook executes; the frames go into the page
-  with a plain ``<input type="range">`` per slider and a few lines of JavaScript that
-  swap the image. A frame is an SVG of the moving lines (``svg_frames``: sharp at any
-  zoom, fast to make, small once gzipped) or, for images and for figures whose SVG
-  would outgrow the budget, a lossless WebP. Element ids come from a hash of the
-  content, so the output is the same on every run.
+  image of the figure; moving a slider calls ``update`` and swaps the image in place.
+- **Static face** (the built website, no kernel): ``update`` runs for every grid point
+  of the static sliders when the notebook executes; the frames go into the page with a
+  plain ``<input type="range">`` per slider and a few lines of JavaScript that swap the
+  image (``templates/static_face.*``). A frame is an SVG of the moving artists
+  (``svg_frames``) or, for images and for figures whose SVG would outgrow the budget, a
+  lossless WebP. Element ids are a hash of the content: same figure, same bytes.
 
-Which face an output carries: when the book is built, ``_ext/book_build.py`` sets
-``RNN_BOOK_STATIC=1`` in the environment that the build's kernels inherit, and the
-output carries only the static face (no widget state, no widget JavaScript). In
-every other kernel it carries the live widget; ``static_html()`` gives the static
-face on demand there too.
+Which face an output carries: the book build (``_ext/book_build.py``) sets
+``RNN_BOOK_STATIC=1`` for its kernels, and outputs then carry only the static face (no
+widget state). Every other kernel gets the live widget; ``static_html()`` gives the
+static face on demand.
 
-The figure's layout is computed once, at the default slider values, and then
-frozen: frames keep the same axes, so that moving a slider changes the data and
-nothing else. ``update`` functions therefore set fixed axis limits and show values
-outside them as diverged (see ``plotting.first_divergence``).
+The layout is computed once, at the defaults, and frozen: moving a slider changes the
+data and nothing else, so ``update`` sets fixed axis limits and shows values outside
+them as diverged. Artists that ``setup`` marks ``animated=True`` are the ones that
+change; the rest is drawn once as a background, and each frame draws only them over it.
 
-Speed: artists that ``setup`` marks ``animated=True`` are the ones that change. The
-rest of the figure (axes, ticks, labels, legends) is rendered once and kept as a
-background; each frame restores it and draws only the animated artists (blitting).
-A figure with no animated artist is redrawn whole every time.
-
-The status line: ``update`` may return a sentence about the current position (the
-regime, a count, an error). Both faces show it as text above the image, not in the
-pixels: it stays sharp at any zoom, a screen reader announces it (``aria-live``), it
-joins the frame's alt text and printed caption, and it costs no drawing. (Measured:
-matplotlib 3.11 draws a 60-character line of text in ~38 ms on this machine, more
-than the rest of a frame.)
+The status line that ``update`` may return (the regime, a count, an error) is text
+above the image in both faces, not pixels: sharp at any zoom, announced by a screen
+reader (``aria-live``), part of each frame's alt text and printed caption, and free to
+draw (matplotlib takes ~38 ms for a 60-character line, more than a whole frame).
 """
 from __future__ import annotations
 
 import base64
+import gzip
 import hashlib
 import html
 import io
 import itertools
 import json
 import os
+import zlib
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
+from jinja2 import Environment, PackageLoader
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.transforms import Bbox
@@ -69,30 +61,27 @@ from . import svg_frames
 
 #: environment variable that the book build sets (see _ext/book_build.py)
 STATIC_ENV = "RNN_BOOK_STATIC"
-#: budget for one figure's static frames, in bytes: WebP before base64 (which adds a
-#: third in the page), or SVG data URIs as they stand in the page
+#: budget for one figure's static frames, in bytes: their data URIs gzipped, as a web
+#: server sends the page (base64 WebP gzips back to about its raw size; SVG text ~1/8)
 FRAME_BUDGET = 500_000
 #: room kept for the status line in both faces (two lines), so the image does not jump
 STATUS_MIN_HEIGHT = "2.6em"
+#: the static face's HTML, CSS and JavaScript (rnn_lib/templates/static_face.*)
+_TEMPLATES = Environment(loader=PackageLoader("rnn_lib", "templates"), autoescape=True,
+                         trim_blocks=True, lstrip_blocks=True)
+
+
+def gzip_size(texts: Sequence[str]) -> int:
+    """Bytes of ``texts`` one after the other, gzipped at level 6 (a web server's default)."""
+    return len(gzip.compress("".join(texts).encode(), compresslevel=6, mtime=0))
 
 
 class Slider(NamedTuple):
-    """One slider: the keyword it sets, its grid of values, default and label.
-
-    name : str
-        Keyword argument of ``update``.
-    values : sequence of float
-        The positions; the static face precomputes one frame per value.
-    default : float
-        Start position; must be one of ``values`` (the nearest is taken).
-    label : str
-        The symbol shown beside the slider, e.g. ``"a"`` or ``"x₀"``.
-    fmt : str
-        How the current value is printed.
-    static_values : sequence of float, optional
-        A coarser grid for the static face (to keep its frames within budget);
-        default: ``values``. Must contain ``default``.
-    """
+    """One slider: ``name`` (the keyword of ``update`` it sets), its ``values`` (the
+    static face precomputes a frame for each), ``default`` (the nearest value is taken),
+    ``label`` (the symbol shown beside it, e.g. ``"x₀"``), ``fmt`` (how a value is
+    printed) and ``static_values``: a coarser grid for the static face, to keep its
+    frames within budget (default: ``values``; must contain ``default``)."""
 
     name: str
     values: Sequence[float]
@@ -146,14 +135,9 @@ def print_frames(n: int) -> list[int]:
 
 
 def _to_webp(rgba: Image.Image, colors: int) -> bytes:
-    """Lossless WebP of an RGBA image reduced to ``colors`` colours (0: all).
-
-    Line plots need few colours: measured on a 640x380 line plot, ~10 KiB with 64
-    colours against ~25 KiB in full colour, with no visible difference.
-    Encoder effort: quality=0 (the least effort of lossless WebP) at method 2. Measured
-    over 75 frames of the book's figures: 32 ms a frame (quantizing included) against
-    53 ms at the default quality, for 16 % more bytes.
-    """
+    """Lossless WebP of an RGBA image reduced to ``colors`` colours (0: all), with the
+    least encoder effort (line plots need few colours: ~10 KiB a frame with 64 against
+    ~25 KiB in full colour, no visible difference)."""
     buf = io.BytesIO()
     img = rgba
     if colors:
@@ -167,12 +151,8 @@ def _data_uri(webp: bytes) -> str:
 
 
 def _to_jpeg(rgba: Image.Image) -> bytes:
-    """The live face's image: JPEG at quality 90 without chroma subsampling.
-
-    Measured on a 750x375 frame: 5 ms to encode against 45 ms for PNG at
-    compress_level=1, at the same size (56 KiB), with no colour bleeding on thin
-    coloured lines (subsampling=0). The static face stays lossless.
-    """
+    """The live face's image: JPEG at quality 90 without chroma subsampling (no colour
+    bleeding on thin lines; 5 ms to encode a frame against 45 ms for PNG)."""
     buf = io.BytesIO()
     rgba.convert("RGB").save(buf, format="JPEG", quality=90, subsampling=0)
     return buf.getvalue()
@@ -227,10 +207,7 @@ class Explorer:
         if vector not in (None, True, False):
             raise ValueError(f"vector must be None (choose), True (SVG) or False (WebP), "
                              f"got {vector!r}")
-        self.title = title
-        self.vector = vector
-        self.dpi = dpi
-        self.colors = colors
+        self.title, self.vector, self.colors = title, vector, colors
         self.fig = Figure(figsize=figsize, dpi=dpi, layout="constrained")
         FigureCanvasAgg(self.fig)
         self._update = setup(self.fig)
@@ -252,13 +229,9 @@ class Explorer:
             raise ValueError("vector=True needs animated artists that are all lines, patches, "
                              "polygons or text; this figure has "
                              f"{sorted({type(a).__name__ for a in self._animated}) or 'none'}")
-        self._widget = None
         #: "svg" or "webp": the static frames' format (known once frames() has run)
         self.frame_format = None
-        self._frames = None
-        self._statuses = None
-        self._uris = None                                  # the frames as data URIs
-        self._static_html = None
+        self._frames = self._statuses = self._uris = self._static_html = self._widget = None
 
     # -- drawing ------------------------------------------------------------------
     def defaults(self) -> dict:
@@ -329,39 +302,34 @@ class Explorer:
         """Every frame of the static grid, in ``static_grid()`` order: SVG text (UTF-8)
         or WebP bytes, as ``frame_format`` says."""
         if self._frames is None:
-            vector = None
+            made = None
             if self.vector is not False and svg_frames.drawable(self._animated):
-                vector = self._vector_frames()
-            if vector is not None:
-                self.frame_format = "svg"
-                self._frames, self._statuses, self._uris = vector
-            else:
-                frames, statuses = [], []
-                for v in self.static_grid():
-                    frames.append(_to_webp(self.overlay(**v), self.colors))
-                    statuses.append(self.status)
-                self.frame_format = "webp"
-                self._frames, self._statuses = frames, statuses
-                self._uris = [_data_uri(f) for f in frames]
+                made = self._make_frames(vector=True)
+            self.frame_format = "svg" if made else "webp"
+            self._frames, self._statuses, self._uris = made or self._make_frames(vector=False)
         return self._frames
 
-    def vector_overlay(self, **values) -> str:
-        """Only the animated artists at these values, as an SVG the size of the figure."""
-        self._apply(values)
-        return svg_frames.render(self.fig, self._animated)
-
-    def _vector_frames(self):
-        """SVG frames, statuses and data URIs; None once the URIs outgrow the budget
-        (unless ``vector=True``): the figure then falls back to WebP."""
-        frames, statuses, uris, total = [], [], [], 0
+    def _make_frames(self, vector: bool):
+        """Frames, status lines and data URIs over the static grid; for SVG, None once
+        the URIs outgrow ``FRAME_BUDGET`` gzipped (unless ``vector=True`` was asked)."""
+        frames, statuses, uris = [], [], []
+        packer, packed = zlib.compressobj(6, wbits=31), 0  # gzip_size, frame by frame
+        give_up = vector and not self.vector
         for v in self.static_grid():
-            svg = self.vector_overlay(**v)
-            frames.append(svg.encode())
+            if vector:
+                self._apply(v)
+                svg = svg_frames.render(self.fig, self._animated)
+                frames.append(svg.encode())
+                uris.append(svg_frames.data_uri(svg))
+            else:
+                frames.append(_to_webp(self.overlay(**v), self.colors))
+                uris.append(_data_uri(frames[-1]))
             statuses.append(self.status)
-            uris.append(svg_frames.data_uri(svg))
-            total += len(uris[-1])
-            if total > FRAME_BUDGET and not self.vector:
+            packed += len(packer.compress(uris[-1].encode()))
+            if give_up and packed > FRAME_BUDGET:
                 return None
+        if give_up and packed + len(packer.flush()) > FRAME_BUDGET:
+            return None
         return frames, statuses, uris
 
     def statuses(self) -> list[str]:
@@ -370,112 +338,40 @@ class Explorer:
         return self._statuses
 
     def static_html(self) -> str:
-        """The static face: frames, range inputs with labels, and a little JavaScript."""
-        if self._static_html is None:
-            self._static_html = self._build_static_html()
-        return self._static_html
-
-    def _build_static_html(self) -> str:
-        grid = self.static_grid()
-        frames = self.frames()
-        statuses = self.statuses()
+        """The static face: frames, range inputs with labels, and a little JavaScript
+        (``templates/static_face.*``)."""
+        if self._static_html is not None:
+            return self._static_html
+        grid, statuses = self.static_grid(), self.statuses()
         uris = self._uris
-        # SVG is counted as it stands in the page; WebP before base64, as before SVG
-        total = sum(map(len, uris if self.frame_format == "svg" else frames))
-        if total > FRAME_BUDGET:
-            raise ValueError(f"static frames take {total} bytes, over the {FRAME_BUDGET}-byte "
-                             f"budget of one figure; use fewer grid values or a lower dpi")
-        bg_uri = _data_uri(_to_webp(self._background_pixels, self.colors)) if self._animated else ""
-        uid = "rnnfig-" + hashlib.sha1("".join(uris + statuses).encode()
-                                       + repr(self.sliders).encode()).hexdigest()[:12]
+        size = gzip_size(uris)
+        if size > FRAME_BUDGET:
+            raise ValueError(f"static frames take {size} bytes gzipped, over the "
+                             f"{FRAME_BUDGET}-byte budget of one figure; use fewer grid "
+                             "values or a lower dpi")
         varied = [s for s in self.sliders if s.name in self.static]
         held = [s for s in self.sliders if s.name not in self.static]
-        start = 0
-        for s in varied:                                   # row-major index of the defaults
-            start = start * len(s.grid(True)) + s.default_index(True)
+        start = grid.index(self.defaults())                # the frame shown first
+        uid = "rnnfig-" + hashlib.sha1("".join(uris + statuses).encode()
+                                       + repr(self.sliders).encode()).hexdigest()[:12]
         w, h = self.fig.canvas.get_width_height()
-        controls = []
-        for k, s in enumerate(varied):
-            vals = s.grid(True)
-            i = s.default_index(True)
-            controls.append(
-                f'<div class="rnnfig-control">'
-                f'<label for="{uid}-s{k}">{html.escape(s.label)}</label>'
-                f'<input type="range" id="{uid}-s{k}" min="0" max="{len(vals) - 1}" step="1" '
-                f'value="{i}" aria-valuetext="{html.escape(s.text(vals[i]))}">'
-                f'<output for="{uid}-s{k}" id="{uid}-o{k}">{html.escape(s.text(vals[i]))}</output>'
-                f'</div>')
-        note = ""
-        if held:
-            fixed = ", ".join(s.text(s.grid()[s.default_index()]) for s in held)
-            note = (f'<p class="rnnfig-note">On this page the figure holds {html.escape(fixed)}; '
-                    f'run the notebook to move every slider.</p>')
-        meta = {
-            "sizes": [len(s.grid(True)) for s in varied],
-            "texts": [[s.text(v) for v in s.grid(True)] for s in varied],
-            "alts": [self.alt(v, st) for v, st in zip(grid, statuses)],
-            "status": statuses,
-            "frames": uris,
-        }
-        # Print: no dead controls; a small multiple of up to PRINT_FRAMES frames spread
-        # over the grid instead (their images are filled in by the script below).
-        picks = print_frames(len(grid))
-        cells = "".join(
-            f'<figure class="rnnfig-cell" data-k="{k}"><div class="rnnfig-stack">'
-            + (f'<img class="rnnfig-pbg" alt="" width="{w}" height="{h}">' if bg_uri else "")
-            + f'<img class="rnnfig-pframe" alt="" width="{w}" height="{h}"></div>'
-            f'<figcaption>{html.escape(self.alt(grid[k], statuses[k]))}</figcaption></figure>'
-            for k in picks)
-        printed = f'<div class="rnnfig-print" aria-hidden="true">{cells}</div>'
-        style = (f"#{uid}{{max-width:{w}px;margin:0 0 1em 0}}"
-                 f"#{uid} img{{width:100%;height:auto;display:block}}"
-                 f"#{uid} .rnnfig-stack{{position:relative}}"
-                 f"#{uid} .rnnfig-stack .rnnfig-frame{{position:absolute;left:0;top:0}}"
-                 f"#{uid} .rnnfig-control{{display:flex;align-items:center;gap:.6em;"
-                 f"margin:.2em 0;font-family:var(--pst-font-family-monospace,monospace)}}"
-                 f"#{uid} .rnnfig-control label{{min-width:2.5em;text-align:right;font-weight:600}}"
-                 f"#{uid} input[type=range]{{flex:1;min-width:8em}}"
-                 f"#{uid} output{{min-width:9em}}"
-                 f"#{uid} .rnnfig-note{{font-size:.9em;color:#555;margin:.2em 0}}"
-                 f"#{uid} .rnnfig-status{{white-space:pre-line;font-size:.95em;margin:0 0 .2em 0;"
-                 f"min-height:{STATUS_MIN_HEIGHT}}}"
-                 f"#{uid} .rnnfig-print{{display:none}}"
-                 f"#{uid} .rnnfig-stack .rnnfig-pframe{{position:absolute;left:0;top:0}}"
-                 f"@media print{{#{uid}{{max-width:100%;break-inside:avoid}}"
-                 f"#{uid}>.rnnfig-stack,#{uid}>img.rnnfig-frame,#{uid} .rnnfig-control,"
-                 f"#{uid} .rnnfig-status"
-                 f"{{display:none}}"
-                 f"#{uid} .rnnfig-print{{display:grid;grid-template-columns:1fr 1fr;gap:.3em}}"
-                 f"#{uid} .rnnfig-cell{{margin:0;break-inside:avoid}}"
-                 f"#{uid} figcaption{{font-size:8pt;text-align:center}}}}")
-        script = (
-            "(function(){var r=document.getElementById('%s');"
-            "var m=JSON.parse(r.querySelector('script[type=\"application/json\"]').textContent);"
-            "var ins=r.querySelectorAll('input[type=range]'),img=r.querySelector('img.rnnfig-frame');"
-            "var st=r.querySelector('.rnnfig-status');"
-            "function show(){var k=0;for(var j=0;j<ins.length;j++){var i=+ins[j].value;"
-            "k=k*m.sizes[j]+i;var t=m.texts[j][i];"
-            "r.querySelector('#'+ins[j].id.replace(/-s(\\d+)$/,'-o$1')).textContent=t;"
-            "ins[j].setAttribute('aria-valuetext',t);}"
-            "img.src=m.frames[k];img.alt=m.alts[k];if(st){st.textContent=m.status[k];}}"
-            "for(var j=0;j<ins.length;j++){ins[j].addEventListener('input',show);}"
-            "var bg=r.querySelector('img.rnnfig-bg');"
-            "r.querySelectorAll('.rnnfig-cell').forEach(function(c){"
-            "var k=+c.getAttribute('data-k');c.querySelector('.rnnfig-pframe').src=m.frames[k];"
-            "var b=c.querySelector('.rnnfig-pbg');if(b&&bg){b.src=bg.src;}});})();" % uid)
-        meta_json = json.dumps(meta, separators=(",", ":")).replace("</", "<\\/")
-        frame = (f'<img class="rnnfig-frame" src="{html.escape(uris[start])}" '
-                 f'alt="{html.escape(self.alt(grid[start], statuses[start]))}" '
-                 f'width="{w}" height="{h}">')
-        if bg_uri:                                          # moving parts over the rest
-            frame = (f'<div class="rnnfig-stack"><img class="rnnfig-bg" src="{bg_uri}" alt="" '
-                     f'width="{w}" height="{h}">{frame}</div>')
-        status = (f'<p class="rnnfig-status" aria-live="polite">{html.escape(statuses[start])}</p>'
-                  if any(statuses) else "")
-        return (f'<div class="rnnfig" id="{uid}"><style>{style}</style>' + status + frame
-                + "".join(controls) + note + printed
-                + f'<script type="application/json">{meta_json}</script>'
-                + f'<script>{script}</script></div>')
+        meta = {"sizes": [len(s.grid(True)) for s in varied],
+                "texts": [[s.text(v) for v in s.grid(True)] for s in varied],
+                "alts": [self.alt(v, st) for v, st in zip(grid, statuses)],
+                "status": statuses, "frames": uris}
+        controls = [{"label": s.label, "last": len(s.grid(True)) - 1,
+                     "index": s.default_index(True),
+                     "text": s.text(s.grid(True)[s.default_index(True)])} for s in varied]
+        self._static_html = _TEMPLATES.get_template("static_face.html").render(
+            uid=uid, width=w, height=h, status_min_height=STATUS_MIN_HEIGHT,
+            status=statuses[start] if any(statuses) else None,
+            background=(_data_uri(_to_webp(self._background_pixels, self.colors))
+                        if self._animated else ""),
+            frame=uris[start], alt=self.alt(grid[start], statuses[start]), controls=controls,
+            held=", ".join(s.text(s.grid()[s.default_index()]) for s in held),
+            printed=[(k, self.alt(grid[k], statuses[k])) for k in print_frames(len(grid))],
+            meta=json.dumps(meta, separators=(",", ":")).replace("</", "<\\/"))
+        return self._static_html
 
     # -- live face ------------------------------------------------------------------
     @property
