@@ -24,7 +24,8 @@ it", Proc. IEEE 78 (1990); R. J. Williams & J. Peng, Neural Computation 2 (1990)
 """
 from __future__ import annotations
 
-from typing import Callable, NamedTuple
+from collections.abc import Callable
+from typing import NamedTuple
 
 import numpy as np
 
@@ -53,6 +54,15 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
              truncate: int | None = None) -> Gradients:
     """Exact (or truncated) gradients of L for all five parameters and ``x_init``.
 
+    The backward loop runs ``forward``'s loop in reverse, t = T-1 down to 0, one line
+    for each forward line (with da_t = dL/da_t and g_t = W_yx^T dz_t):
+
+        delta_t = g_t + J_{t+1}^T delta_{t+1}       (x_t feeds z_t and a_{t+1})
+        da_t    = sigma'(a_t) * delta_t             (x_t = sigma(a_t))
+        J_t^T delta_t = W_xx^T da_t                 (a_t = W_xx x_{t-1} + ...)
+
+    and then each parameter's gradient is one sum over time of the module docstring.
+
     Parameters
     ----------
     params : Params
@@ -69,145 +79,94 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
     Returns
     -------
     Gradients
-
-    Notes
-    -----
-    dX first holds g_t and the recursion updates it in place; the weight gradients
-    are summed block by block (a few steps each, one matmul per block) so that the
-    temporaries stay small.
     """
     params = check_params(params)
     if not isinstance(trace, Trace):
         raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
-    if (dY is None) == (dZ is None):
-        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
-    if dZ is None:
-        dY = as_float_array(dY, "dY", finite=False)
-        if dY.shape != trace.Y.shape:
-            raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-        dZ = output_activation_vjp(trace.output_activation, trace.Y, dY)
-    else:
-        dZ = as_float_array(dZ, "dZ", finite=False)
-        if dZ.shape != trace.Z.shape:
-            raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
+    dZ = _output_gradient(trace, dY, dZ)           # dz_t = dL/dz_t, undoing y_t = sigma_y(z_t)
     if truncate is not None:
         truncate = as_int(truncate, "truncate", minimum=0)
-
-    W_xx, W_xu, W_yx, b_x, b_y = params
-    X = trace.X
-    n_x, n_y = W_xx.shape[0], W_yx.shape[0]
-    _, dsigma = hidden_activation(trace.activation)
-    valid = trace.valid
-    if valid is not None and truncate is not None:
+    held = trace.valid is not None and not trace.valid.all()   # any padding step?
+    if held and truncate is not None:
         raise ValueError("truncated BPTT is not available for padded sequences "
                          "(forward with lengths); use truncate=None")
-    if valid is not None and valid.all():
-        valid = None                                         # no padding step: nothing held
 
-    # Output layer: z_t = W_yx x_t + b_y.
-    dW_yx = dZ.reshape(-1, n_y).T @ X.reshape(-1, n_x)      # (n_y, n_x) = sum_t dz_t x_t^T
-    db_y = dZ.reshape(-1, n_y).sum(axis=0)                   # (n_y,)
-    # dX starts as g_t = dl_t/dx_t, the immediate part; the backward recursion then
-    # adds J_{t+1}^T delta_{t+1} in place, step by step, leaving delta_t.
-    dX = np.empty_like(X)                                    # (T, [B,] n_x)
-    np.dot(dZ.reshape(-1, n_y), W_yx, out=dX.reshape(-1, n_x))
-    # The state's weights collect sum_t of their local terms (see _add_block_gradients).
-    grads = Params(np.zeros_like(W_xx), np.zeros_like(W_xu), dW_yx, np.zeros_like(b_x), db_y)
+    W_xx, W_yx = params.W_xx, params.W_yx
+    U, A, X = trace.U, trace.A, trace.X
+    _, dsigma = hidden_activation(trace.activation)
     with np.errstate(over="ignore", invalid="ignore"):
+        # The parts that need no recursion, for every t at once, before the loop (as the
+        # input term in forward): dX starts as g_t, dA as sigma'(a_t).
+        dX = dZ @ W_yx                             # (T, [B,] n_x): g_t = W_yx^T dz_t, for now
+        dA = dsigma(A, X)                          # (T, [B,] n_x): sigma'(a_t), for now
+        if held:                                   # padding step (m_t = 0): no path through sigma
+            m = trace.valid[..., None]             # (T, B, 1)
+            dA *= m
         if truncate is None:
-            dx_init = _bptt_exact(W_xx, dsigma, trace, valid, dX, grads)
+            back = np.zeros_like(trace.x_init)     # J_{t+1}^T delta_{t+1}: 0 after the last step
+            for t in reversed(range(X.shape[0])):
+                dX[t] += back                      # delta_t = g_t + J_{t+1}^T delta_{t+1}
+                dA[t] *= dX[t]                     # backprop through x_t = sigma(a_t)
+                back = dA[t] @ W_xx                # backprop through a_t = W_xx x_{t-1} + ...
+                if held:                           # and through x_t = x_{t-1} on padding
+                    back += (1 - m[t]) * dX[t]
+            dx_init = back                         # J_0^T delta_0 = dL/dx_{-1}
         else:
-            dx_init = _bptt_truncated(W_xx, dsigma, trace, truncate, dX, grads)
+            dX, dx_init = _truncated_deltas(dX, dA, W_xx, truncate)
+            dA *= dX                               # da_t = sigma'(a_t) * delta_t^(k)
+        # Each weight acts at every step, so its gradient is a sum over time.
+        X_prev = np.concatenate([trace.x_init[None], X[:-1]])   # x_{t-1}, x_{-1} = x_init
+        grads = Params(W_xx=_sum_outer(dA, X_prev),   # sum_t da_t x_{t-1}^T   (n_x, n_x)
+                       W_xu=_sum_outer(dA, U),        # sum_t da_t u_t^T       (n_x, n_u)
+                       W_yx=_sum_outer(dZ, X),        # sum_t dz_t x_t^T       (n_y, n_x)
+                       b_x=_sum_rows(dA),             # sum_t da_t             (n_x,)
+                       b_y=_sum_rows(dZ))             # sum_t dz_t             (n_y,)
     return Gradients(grads, dx_init, dX)
 
 
-def _block_steps(X: np.ndarray) -> int:
-    """How many time steps go into one block: about 16,000 numbers of X, at least 1.
+def _output_gradient(trace: Trace, dY, dZ) -> np.ndarray:
+    """dL/dz_t for every step, from exactly one of dY (dL/dy_t) and dZ, checked."""
+    if (dY is None) == (dZ is None):
+        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
+    if dZ is not None:
+        dZ = as_float_array(dZ, "dZ", finite=False)
+        if dZ.shape != trace.Z.shape:
+            raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
+        return dZ
+    dY = as_float_array(dY, "dY", finite=False)
+    if dY.shape != trace.Y.shape:
+        raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
+    return output_activation_vjp(trace.output_activation, trace.Y, dY)
 
-    The backward pass works through time in blocks, so that its temporaries stay
-    small (and are reused) while the work per block is still one large matmul.
+
+def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
+    """sum_t d_t v_t^T over every step (and sequence): ``D (T, [B,] m)``, ``V (T, [B,] n)``.
+
+    One matrix product: rows of the (T [* B], m) and (T [* B], n) arrays are paired up.
     """
-    return max(1, 2 ** 14 // max(1, X[0].size))
+    return D.reshape(-1, D.shape[-1]).T @ V.reshape(-1, V.shape[-1])
 
 
-def _add_block_gradients(grads: Params, dA: np.ndarray, start: int, trace: Trace) -> None:
-    """Add the local terms of steps start, ..., start + k - 1 to grads, in place:
+def _sum_rows(D: np.ndarray) -> np.ndarray:
+    """sum_t d_t over every step (and sequence): ``D (T, [B,] m)`` -> ``(m,)``."""
+    return D.reshape(-1, D.shape[-1]).sum(axis=0)
 
-        dW_xx += sum_t da_t x_{t-1}^T,   dW_xu += sum_t da_t u_t^T,   db_x += sum_t da_t,
 
-    each sum over the k steps as one matmul (or one sum). dA (k, [B,] n_x) holds da_t.
+def _truncated_deltas(G: np.ndarray, S: np.ndarray, W_xx: np.ndarray, k: int):
+    """delta_s^(k) = sum_{t=s}^{min(s+k, T-1)} (J_t ... J_{s+1})^T g_t for every s, and x_init's.
+
+    The same backward loop as the exact one, but delta_s is kept in parts: ``R[j]`` is
+    the part that comes from the loss l_{s+j}, which has crossed j Jacobians. A step
+    back sends every part through one more Jacobian; the part that would cross k + 1
+    falls out of the window. Returns ``(dX, dx_init)``.
     """
-    k, n_x, n_u = dA.shape[0], dA.shape[-1], trace.U.shape[-1]
-    dA2 = dA.reshape(-1, n_x)                                # (k [* B], n_x)
-    grads.W_xu[...] += dA2.T @ trace.U[start:start + k].reshape(-1, n_u)
-    grads.b_x[...] += dA2.sum(axis=0)
-    if start > 0:                                            # x_{t-1} = X[t-1]
-        grads.W_xx[...] += dA2.T @ trace.X[start - 1:start + k - 1].reshape(-1, n_x)
-    else:                                                    # x_{-1} = x_init is not in X
-        grads.W_xx[...] += dA[0].reshape(-1, n_x).T @ trace.x_init.reshape(-1, n_x)
-        grads.W_xx[...] += dA[1:].reshape(-1, n_x).T @ trace.X[:k - 1].reshape(-1, n_x)
-
-
-def _bptt_exact(W_xx, dsigma, trace: Trace, valid, dX: np.ndarray, grads: Params):
-    """delta_t = g_t + J_{t+1}^T delta_{t+1} for t = T-1 down to 0, in place in dX.
-
-    On entry dX[t] holds g_t, on return delta_t; grads gets the state weights'
-    terms. With row vectors, J_{t+1}^T delta_{t+1} = da_{t+1} @ W_xx. Returns
-    dL/dx_init = J_0^T delta_0.
-    """
-    A, X = trace.A, trace.X
-    T = X.shape[0]
-    if valid is not None:
-        # A padding step is x_t = x_{t-1}: no path through sigma there (sigma' -> 0),
-        # and the identity carries delta_t straight back to x_{t-1} (the ``hold`` term).
-        hold = 1.0 - valid[..., None]                        # (T, B, 1)
-    W_xx = np.ascontiguousarray(W_xx)                        # np.dot's out= needs contiguity
-    through_W = np.empty(X.shape[1:])                        # J^T delta, reused each step
-    block = _block_steps(X)
-    for end in range(T, 0, -block):                          # blocks from the last one back
-        start = max(end - block, 0)
-        # sigma'(a_t) of the whole block (a new array); each row becomes da_t below.
-        dA = dsigma(A[start:end], X[start:end])
-        if valid is not None:
-            dA = dA * valid[start:end, ..., None]
-        for t in range(end - 1, start - 1, -1):
-            delta = dX[t]                                    # g_t so far
-            if t < T - 1:
-                np.dot(da, W_xx, out=through_W)              # J_{t+1}^T delta_{t+1}
-                delta += through_W
-                if valid is not None:
-                    delta += hold[t + 1] * dX[t + 1]
-            da = dA[t - start]
-            da *= delta                                      # da_t = sigma'(a_t) * delta_t
-        _add_block_gradients(grads, dA, start, trace)
-    dx_init = da @ W_xx                                      # J_0^T delta_0
-    if valid is not None:
-        dx_init = dx_init + hold[0] * dX[0]
-    return dx_init
-
-
-def _bptt_truncated(W_xx, dsigma, trace: Trace, truncate: int, dX: np.ndarray,
-                    grads: Params):
-    """Truncated BPTT with window k, in place in dX (which holds g_t on entry).
-
-    R[j] holds the part of delta_s that comes from loss l_{s+j}, j = 0..k; a path
-    that would need k + 1 Jacobians falls off the end. Returns dL/dx_init.
-    """
-    D = dsigma(trace.A, trace.X)                             # (T, [B,] n_x) sigma'(a_t)
-    T = D.shape[0]
-    k = min(truncate, T)
-    R = np.zeros((k + 1,) + D.shape[1:])
-    dA = np.empty_like(D)                                    # da_t = sigma'(a_t) * delta_t
-    for s in range(T - 1, -1, -1):
-        if s < T - 1:
-            R[1:] = (R[:-1] * D[s + 1]) @ W_xx               # one more Jacobian for each
-        else:
-            R[1:] = 0.0
-        R[0] = dX[s]                                         # g_s
-        dX[s] = R.sum(axis=0)
-        dA[s] = dX[s] * D[s]
-    _add_block_gradients(grads, dA, 0, trace)
-    return (R[:k].sum(axis=0) * D[0]) @ W_xx                 # paths of <= k steps to x_{-1}
+    R = np.zeros((k + 1,) + G.shape[1:])           # R[j]: part of delta_s from l_{s+j}
+    dX = np.empty_like(G)
+    for s in reversed(range(G.shape[0])):
+        R[0] = G[s]                                # l_s's own part: g_s
+        dX[s] = R.sum(axis=0)                      # delta_s^(k)
+        R[1:] = (S[s] * R[:-1]) @ W_xx             # back through a_s to x_{s-1}: J_s^T
+    return dX, R[1:].sum(axis=0)                   # the paths of <= k steps to x_{-1}
 
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=None,
@@ -249,21 +208,21 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
 def global_norm(grads: Params) -> float:
     """||g|| = sqrt(sum over all parameter gradients of their squared entries).
 
-    ``grads`` is a ``Params`` or any nested tuple of them (e.g. ``Seq2Seq``).
+    ``grads`` is a ``Params``, any nested tuple of them (e.g. ``Seq2Seq``), or one
+    array (e.g. the two-entry gradient of chapter 4's one-unit model).
     """
-    # (g * g).sum(), not np.sum(g * g): the same pairwise sum, without NumPy's dispatch
-    return float(np.sqrt(sum(float((g * g).sum()) for g in leaves(grads))))
+    return float(np.sqrt(sum(np.sum(g * g) for g in leaves(grads))))
 
 
 def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     """Rescale all gradients together so that their global norm is at most ``max_norm``.
 
     g <- g * min(1, max_norm / ||g||): the direction is kept, only the length is
-    capped (Pascanu, Mikolov & Bengio 2013).
+    capped (Pascanu, Mikolov & Bengio 2013). ``grads`` as for ``global_norm``.
 
     Returns
     -------
-    clipped : Params
+    clipped : same structure as grads
     norm : float
         The global norm before clipping.
     """
@@ -274,7 +233,10 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
 
 
 def clip_elementwise(grads: Params, limit: float) -> Params:
-    """Clip every entry to [-limit, limit] (changes the direction; compare chapter 4)."""
+    """Clip every entry to [-limit, limit] (changes the direction; compare chapter 4).
+
+    ``grads`` is a ``Params``, any nested tuple of them, or one array.
+    """
     limit = as_positive_float(limit, "limit")
     return tree_map(lambda g: np.clip(g, -limit, limit), grads)
 

@@ -21,7 +21,7 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_positive_float, check_choice
+from ._checks import as_float_array, as_int, as_positive_float, check_choice, check_rng
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, hidden_activation
 from .activations import output_activation as output_map
 
@@ -113,9 +113,7 @@ def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator, *,
     n_x = as_int(n_x, "n_x", minimum=1)
     n_u = as_int(n_u, "n_u", minimum=1)
     n_y = as_int(n_y, "n_y", minimum=1)
-    if not isinstance(rng, np.random.Generator):
-        raise TypeError("rng must be a numpy.random.Generator, e.g. "
-                        f"np.random.default_rng(0); got {type(rng).__name__}")
+    check_rng(rng)
     if (spectral_radius is None) == (scale is None):
         raise ValueError("give exactly one of spectral_radius and scale")
     W_xx = rng.standard_normal((n_x, n_x)) / np.sqrt(n_x)
@@ -192,6 +190,17 @@ def length_mask(lengths, T: int) -> np.ndarray:
     return (np.arange(T)[:, None] < arr[None, :]).astype(np.float64)
 
 
+def _valid_steps(lengths, U: np.ndarray) -> np.ndarray:
+    """The (T, B) mask m_t of a padded batch U (T, B, n_u), checked against U."""
+    if U.ndim != 3:
+        raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
+    valid = length_mask(lengths, U.shape[0])
+    if valid.shape[1] != U.shape[1]:
+        raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
+                         f"{U.shape[1]} sequences; give one length per sequence")
+    return valid
+
+
 def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "tanh",
             output_activation: str = "identity") -> Trace:
     """Run the RNN over a sequence or a batch of sequences.
@@ -210,7 +219,7 @@ def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "
     lengths : int ndarray, shape (B,), optional
         For a padded batch of sequences of different lengths: sequence b has
         ``lengths[b]`` real steps and padding after them. On a padding step the
-        state is held, m_t x_t = sigma(a_t) + (1 - m_t) x_{t-1} with m_t = [t < length],
+        state is held, x_t = m_t sigma(a_t) + (1 - m_t) x_{t-1} with m_t = [t < length],
         so ``X[-1]`` is each sequence's state after its own last input.
     activation : {'tanh', 'sigmoid', 'relu', 'identity'}
         sigma.
@@ -226,44 +235,22 @@ def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "
     check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
     params = check_params(params)
     U, x_init = check_inputs(params, U, x_init)
-    valid = None
-    if lengths is not None:
-        if U.ndim != 3:
-            raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
-        valid = length_mask(lengths, U.shape[0])
-        if valid.shape[1] != U.shape[1]:
-            raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
-                             f"{U.shape[1]} sequences; give one length per sequence")
+    valid = None if lengths is None else _valid_steps(lengths, U)   # m_t, (T, B)
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
-    # A padding step needs the masked update; a batch without padding does not.
-    padded = valid is not None and not valid.all()
-
-    # a_t and x_t share one buffer. Fresh memory is slow (every new page faults once);
-    # one large block, reused from call to call by the allocator, avoids most of that.
-    AX = np.empty((2,) + U.shape[:-1] + (W_xx.shape[0],))
-    A, X = AX[0], AX[1]                            # (T, [B,] n_x) each
-    # The input term does not depend on the state: one matmul for all steps, on the
-    # (T [* B], n) reshaped views (a 2-D product is one BLAS call, a 3-D one is T).
-    n_x, n_u = W_xu.shape
-    np.dot(U.reshape(-1, n_u), W_xu.T, out=A.reshape(-1, n_x))
-    A += b_x                                       # A[t] = W_xu u_t + b_x for now
-    # Inside the loop: a contiguous W_xx^T and one buffer for x_{t-1} @ W_xx^T, reused
-    # at every step (np.dot with out= is the cheapest call for small matrices).
-    W_xx_T = np.ascontiguousarray(W_xx.T)
-    recurrent = np.empty(A.shape[1:])              # W_xx x_{t-1}
-    x = x_init
-    with np.errstate(over="ignore", invalid="ignore"):   # divergence shows as inf/nan
+    # The input term has no state in it, so it is computed for every t at once,
+    # before the loop; the loop adds W_xx x_{t-1}, which must wait for the step before.
+    A = U @ W_xu.T + b_x                               # (T, [B,] n_x): W_xu u_t + b_x, for now
+    X = np.empty_like(A)                               # (T, [B,] n_x): x_t
+    x = x_init                                         # x_{-1}
+    with np.errstate(over="ignore", invalid="ignore"):  # divergence shows as inf/nan
         for t in range(U.shape[0]):
-            a = A[t]                               # a view: updated in place
-            np.dot(x, W_xx_T, out=recurrent)
-            a += recurrent                         # a_t = W_xx x_{t-1} + W_xu u_t + b_x
-            if not padded:
-                X[t] = sigma(a)                    # x_t = sigma(a_t)
-            else:                                  # padding holds the state
-                X[t] = np.where(valid[t, :, None] > 0, sigma(a), x)
+            A[t] += x @ W_xx.T                         # a_t = W_xx x_{t-1} + W_xu u_t + b_x
+            X[t] = sigma(A[t])                         # x_t = sigma(a_t)
+            if valid is not None:                      # padding step (m_t = 0): hold the state,
+                m = valid[t, :, None]                  # x_t = m_t sigma(a_t) + (1 - m_t) x_{t-1}
+                X[t] = np.where(m > 0, X[t], x)
             x = X[t]
-        Z = X.reshape(-1, n_x) @ W_yx.T + b_y     # (T [* B], n_y), one BLAS call
-        Z = Z.reshape(X.shape[:-1] + (-1,))        # (T, [B,] n_y)
-        Y = output_map(output_activation)(Z)
+        Z = X @ W_yx.T + b_y                           # z_t = W_yx x_t + b_y, for every t
+        Y = output_map(output_activation)(Z)           # y_t = sigma_y(z_t)
     return Trace(U, x_init, A, X, Z, Y, activation, output_activation, valid)

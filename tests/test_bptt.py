@@ -190,3 +190,160 @@ def test_backward_rejects_wrong_gradient_shape(rng):
         rl.backward(p, tr, np.zeros((6, 3)))
     with pytest.raises(ValueError, match="exactly one of dY"):
         rl.backward(p, tr)
+
+
+# -- long sequences: against a naive loop written out step by step ------------------------
+# rnn_lib's forward and backward run over whole arrays; this reference runs one sequence
+# at a time, one step at a time, with column vectors, its own activations and the step
+# Jacobian J_t = diag(sigma'(a_t)) W_xx formed explicitly. It shares no code with the
+# library, and its sequences are long enough that an index off by one anywhere in time
+# (a wrong x_{t-1}, a step skipped at a boundary) changes the result.
+NAIVE = {
+    "tanh": (np.tanh, lambda a: 1 - np.tanh(a) ** 2),
+    "sigmoid": (lambda a: 1 / (1 + np.exp(-a)), lambda a: np.exp(-a) / (1 + np.exp(-a)) ** 2),
+    "relu": (lambda a: np.maximum(a, 0), lambda a: (a > 0) * 1.0),
+    "identity": (lambda a: a, lambda a: np.ones_like(a)),
+}
+
+
+def _naive_forward(p, U, x_init, lengths, activation):
+    """Per sequence b: the states x_{-1}, ..., x_{T-1} and pre-activations a_t, as columns.
+
+    Sequence b has lengths[b] real steps; after them its state is held.
+    """
+    sigma, _ = NAIVE[activation]
+    runs = []
+    for b in range(U.shape[1]):
+        xs, As = [x_init[b][:, None]], []                  # xs[t + 1] is x_t
+        for t in range(U.shape[0]):
+            a = p.W_xx @ xs[-1] + p.W_xu @ U[t, b][:, None] + p.b_x[:, None]
+            As.append(a)
+            xs.append(sigma(a) if t < lengths[b] else xs[-1])
+        runs.append((xs, As))
+    return runs
+
+
+def _naive_step_back(p, activation, xs, As, s, u, real, delta, grads):
+    """Add step s's terms to grads, given delta = dL/dx_s; return dL/dx_{s-1} by J_s^T."""
+    _, dsigma = NAIVE[activation]
+    if not real:                                           # x_s = x_{s-1}: J_s = I
+        return delta
+    J = np.diag(dsigma(As[s])[:, 0]) @ p.W_xx              # d x_s / d x_{s-1}
+    da = dsigma(As[s]) * delta                             # dL/da_s
+    grads[0] += da @ xs[s].T                               # x_{s-1} = xs[s]
+    grads[1] += da @ u[None, :]
+    grads[3] += da[:, 0]
+    return J.T @ delta
+
+
+def _naive_forward_backward(p, U, x_init, lengths, activation, dY):
+    """States, outputs and every gradient of L with dL/dy_t = dY, one sequence and one
+    step at a time: delta = dL/dx_s gathers dl_s/dx_s, then crosses J_s back to x_{s-1}."""
+    T, B, _ = U.shape
+    X, Y = np.zeros((T, B, len(p.b_x))), np.zeros((T, B, len(p.b_y)))
+    grads = [np.zeros_like(q) for q in p]
+    dX, dx_init = np.zeros_like(X), np.zeros_like(x_init)
+    for b, (xs, As) in enumerate(_naive_forward(p, U, x_init, lengths, activation)):
+        delta = np.zeros((len(p.b_x), 1))                  # dL/dx_{T-1} from later steps: 0
+        for s in range(T - 1, -1, -1):
+            X[s, b] = xs[s + 1][:, 0]
+            Y[s, b] = (p.W_yx @ xs[s + 1] + p.b_y[:, None])[:, 0]
+            dy = dY[s, b][:, None]
+            grads[2] += dy @ xs[s + 1].T
+            grads[4] += dy[:, 0]
+            delta = delta + p.W_yx.T @ dy                  # + dl_s/dx_s
+            dX[s, b] = delta[:, 0]
+            delta = _naive_step_back(p, activation, xs, As, s, U[s, b], s < lengths[b],
+                                     delta, grads)
+        dx_init[b] = delta[:, 0]
+    return X, Y, rl.Params(*grads), dx_init, dX
+
+
+def _naive_truncated(p, U, x_init, activation, dY, k):
+    """Truncated BPTT written out: each loss l_t alone, sent back through at most k
+    Jacobians, to the parameters of steps t-k..t and to x_init if t + 1 <= k."""
+    T, B, _ = U.shape
+    grads = [np.zeros_like(q) for q in p]
+    dX, dx_init = np.zeros((T, B, len(p.b_x))), np.zeros_like(x_init)
+    for b, (xs, As) in enumerate(_naive_forward(p, U, x_init, [T] * B, activation)):
+        for t in range(T):
+            dy = dY[t, b][:, None]
+            grads[2] += dy @ xs[t + 1].T
+            grads[4] += dy[:, 0]
+            delta = p.W_yx.T @ dy                          # dl_t/dx_t
+            for s in range(t, max(t - k, 0) - 1, -1):      # s = t, ..., t - k
+                dX[s, b] += delta[:, 0]
+                delta = _naive_step_back(p, activation, xs, As, s, U[s, b], True, delta, grads)
+            if t + 1 <= k:                                 # x_init is t + 1 Jacobians back
+                dx_init[b] += delta[:, 0]
+    return rl.Params(*grads), dx_init, dX
+
+
+def _long_problem(seed, T, B, activation):
+    rng = np.random.default_rng(seed)
+    p = rl.init_params(5, 3, 2, rng, spectral_radius=0.95)
+    p = p._replace(b_x=0.3 * rng.standard_normal(5), b_y=0.3 * rng.standard_normal(2))
+    if activation == "relu":
+        p = p._replace(b_x=np.abs(p.b_x) + 0.2)            # most units stay on
+    U = rng.standard_normal((T, B, 3))
+    x_init = 0.5 * rng.standard_normal((B, 5))
+    lengths = np.array([T, T - 37, T // 2 + 1, 1])[:B]      # full, near full, half, one step
+    dY = rng.standard_normal((T, B, 2))
+    return p, U, x_init, lengths, dY
+
+
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("T", [300, 517])
+def test_long_padded_batches_match_a_naive_step_by_step_loop(activation, T):
+    p, U, x_init, lengths, dY = _long_problem(T, T, 4, activation)
+    tr = rl.forward(p, U, x_init, lengths=lengths, activation=activation)
+    g = rl.backward(p, tr, dY)
+    X, Y, grads, dx_init, dX = _naive_forward_backward(p, U, x_init, lengths, activation, dY)
+    assert np.allclose(tr.X, X, rtol=1e-12, atol=1e-12)
+    assert np.allclose(tr.Y, Y, rtol=1e-12, atol=1e-12)
+    for name, a, b in zip(rl.Params._fields, g.params, grads):
+        assert rl.relative_error(a, b) < 1e-11, name
+    assert rl.relative_error(g.x_init, dx_init) < 1e-11
+    assert rl.relative_error(g.dX, dX) < 1e-11
+    # without padding, the same: the full-length sequence alone
+    one = rl.backward(p, rl.forward(p, U[:, :1], x_init[:1], activation=activation), dY[:, :1])
+    _, _, grads1, dx1, dX1 = _naive_forward_backward(p, U[:, :1], x_init[:1], lengths[:1],
+                                                     activation, dY[:, :1])
+    for name, a, b in zip(rl.Params._fields, one.params, grads1):
+        assert rl.relative_error(a, b) < 1e-11, name
+    assert rl.relative_error(one.x_init, dx1) < 1e-11 and rl.relative_error(one.dX, dX1) < 1e-11
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+@pytest.mark.parametrize("k", [0, 1, 7, 40])
+def test_long_truncated_bptt_matches_a_naive_windowed_loop(activation, k):
+    T = 300
+    p, U, x_init, _, dY = _long_problem(k, T, 2, activation)     # no padding
+    tr = rl.forward(p, U, x_init, activation=activation)
+    g = rl.backward(p, tr, dY, truncate=k)
+    grads, dx_init, dX = _naive_truncated(p, U, x_init, activation, dY, k)
+    for name, a, b in zip(rl.Params._fields, g.params, grads):
+        assert rl.relative_error(a, b) < 1e-11, name
+    assert rl.relative_error(g.dX, dX) < 1e-11
+    assert np.allclose(g.x_init, dx_init, rtol=1e-11, atol=1e-14)
+
+
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid", "identity"])
+def test_long_padded_batch_matches_finite_differences(activation):
+    """Every parameter and x_init of a padded batch of 200 steps, by central differences."""
+    T = 200
+    p, U, x_init, lengths, _ = _long_problem(1, T, 3, activation)
+    rng = np.random.default_rng(2)
+    target = rng.standard_normal((T, 3, 2))
+
+    def loss(q, x0=x_init):
+        return rl.loss_and_gradients(q, U, target, lengths=lengths, x_init=x0,
+                                     activation=activation)[0]
+
+    _, g, _ = rl.loss_and_gradients(p, U, target, lengths=lengths, x_init=x_init,
+                                    activation=activation)
+    numeric = rl.numerical_param_gradients(loss, p)
+    for name, a, b in zip(rl.Params._fields, g.params, numeric):
+        assert rl.relative_error(a, b) < 1e-6, name
+    num_x = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
+    assert rl.relative_error(g.x_init, num_x) < 1e-6
