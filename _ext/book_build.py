@@ -3,7 +3,8 @@
 - It sets RNN_BOOK_STATIC=1 in the build's environment before any notebook runs. The
   kernels that myst-nb starts inherit it, and rnn_lib.interactive then gives every
   slider figure its static face only (precomputed frames, no widget state), which is
-  what a page without a kernel can show.
+  what a page without a kernel can show. The process settings of ``process_env.py``
+  (glibc's allocator thresholds, one BLAS thread) go into that environment too.
 - It drops inline scripts that a page would otherwise carry twice. sphinx-thebe 0.3.1
   adds its inline ``const THEBE_JS_URL = ...`` late, and Sphinx 7.4's page writer adds
   it again under another name, so every page threw "Identifier 'THEBE_JS_URL' has
@@ -42,6 +43,8 @@ import functools
 import gc
 import itertools
 import os
+
+import process_env
 
 # rnn_lib.interactive.STATIC_ENV (tests/test_book.py checks that they agree). Importing
 # rnn_lib here would load matplotlib and Pillow into every build: 2 s of start-up.
@@ -205,6 +208,7 @@ def _freeze_at_exit():
 
 def setup(app):
     os.environ[STATIC_ENV] = "1"
+    process_env.apply(os.environ)
     _freeze_at_exit()
     app.add_config_value("book_parallel_jobs", 0, "")
     app.add_config_value("book_read_cost", {}, "")

@@ -8,27 +8,27 @@ Modules beyond these names: ``train`` (optimisers, training loop), ``tasks`` and
 ``datasets`` (toy data), ``sequences`` (vocabulary, one-hot, padding), ``seq2seq``
 (encoder-decoder), ``dynamics``, ``memory``, ``gradient_flow``, ``interactive``.
 """
-import os as _os
-
-import numpy as _np  # noqa: F401  (loads BLAS, so that the limit below reaches it)
-from threadpoolctl import threadpool_limits as _threadpool_limits
-
-# The book's matrices are small (n_x <= 64): a BLAS thread pool costs more than it
-# gives, and on a busy 2-core machine its threads fight the other processes -- one
-# (960 x 24)^T (960 x 24) product took 20 ms with two OpenBLAS threads and 0.3 ms with
-# one, and chapter 5's waveform training 33 s instead of 5.5 s (benchmarks/RESULTS.md).
-# So importing rnn_lib limits BLAS to one thread; RNN_LIB_BLAS_THREADS=n sets another
-# limit, RNN_LIB_BLAS_THREADS=0 leaves the pool alone.
-_blas_threads = int(_os.environ.get("RNN_LIB_BLAS_THREADS", "1"))
-if _blas_threads > 0:
-    _threadpool_limits(limits=_blas_threads, user_api="blas")
-
 from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, softmax, sup_derivative
-from .bptt import (Gradients, backward, clip_by_global_norm, clip_elementwise, global_norm,
-                   loss_and_gradients, numerical_gradient, numerical_param_gradients,
-                   relative_error)
-from .dynamics import (FixedPoint, StateSpaceRun, fixed_points, iterate, linear_closed_form,
-                       linear_fixed_point, simulate)
+from .bptt import (
+    Gradients,
+    backward,
+    clip_by_global_norm,
+    clip_elementwise,
+    global_norm,
+    loss_and_gradients,
+    numerical_gradient,
+    numerical_param_gradients,
+    relative_error,
+)
+from .dynamics import (
+    FixedPoint,
+    StateSpaceRun,
+    fixed_points,
+    iterate,
+    linear_closed_form,
+    linear_fixed_point,
+    simulate,
+)
 from .elman import Params, Trace, forward, init_params, length_mask, n_params, spectral_radius
 from .losses import mse, softmax_cross_entropy
 

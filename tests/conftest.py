@@ -1,8 +1,24 @@
-"""Shared fixtures: small random problems, each from its own seeded generator."""
+"""Shared fixtures: small random problems, each from its own seeded generator.
+
+Loaded before any test runs: the notebook kernels that nbval starts, and the
+pytest-xdist workers, inherit the book's process settings (_ext/process_env.py) from
+the environment set here.
+"""
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
-import rnn_lib as rl
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "_ext"))
+import process_env  # noqa: E402  (the _ext folder is not a package)
+
+process_env.apply()
+
+import rnn_lib as rl  # noqa: E402
 
 
 @pytest.fixture
@@ -20,12 +36,6 @@ def make_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, radius=1.1):
     return p, U, x_init
 
 
-import shutil
-import subprocess
-import sys
-from pathlib import Path
-
-ROOT = Path(__file__).resolve().parents[1]
 #: the chapter pages, in the article's order
 CHAPTERS = ["00_introduction", "01_first_order_systems", "02_state_space_model", "03_rnn",
             "04_bptt", "05_problem_types"]
