@@ -1,7 +1,6 @@
 """The live face in a real Jupyter kernel: displaying a slider figure gives a widget,
 and moving its slider in the kernel redraws the figure (no browser needed)."""
 import nbformat
-import pytest
 from nbclient import NotebookClient
 
 CELLS = [

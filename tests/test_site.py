@@ -50,7 +50,8 @@ from conftest import CHAPTERS, ROOT
 pytestmark = [pytest.mark.build, pytest.mark.browser]
 
 IN_CI = os.environ.get("CI") == "true"
-INSTALL_HINT = "install it with: apt-get update && apt-get install -y chromium (or run .ci/install-browser)"
+INSTALL_HINT = ("install it with: apt-get update && apt-get install -y chromium "
+                "(or run .ci/install-browser)")
 LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                # No host name resolves: a request that would leave the machine fails at
                # once (and is reported below) instead of waiting for, or using, the network.
@@ -189,7 +190,8 @@ class PageWatch:
     def __init__(self, page, origin):
         self.page = page
         self.origin = origin.rstrip("/") + "/"
-        self.console, self.page_errors, self.failed, self.bad_status, self.foreign = [], [], [], [], []
+        self.console, self.page_errors, self.failed = [], [], []
+        self.bad_status, self.foreign = [], []
         self.pending = []
         self.inflight, self.last_activity = set(), time.monotonic()
         page.on("console", self._on_console)
@@ -224,8 +226,9 @@ class PageWatch:
     def _on_pageerror(self, exc):
         at = [ln.strip() for ln in (getattr(exc, "stack", "") or "").splitlines()
               if ln.strip().startswith("at ")]
-        self.page_errors.append(f"{getattr(exc, 'name', '') or 'Error'}: {getattr(exc, 'message', exc)}"
-                                + (f" ({at[0]})" if at else ""))
+        self.page_errors.append(
+            f"{getattr(exc, 'name', '') or 'Error'}: {getattr(exc, 'message', exc)}"
+            + (f" ({at[0]})" if at else ""))
 
     def _on_request(self, request):
         self.last_activity = time.monotonic()
@@ -288,7 +291,8 @@ MATH_STATE = r"""() => {
     mjx: document.querySelectorAll('mjx-container').length,
     untypeset: [...document.querySelectorAll('.math:not(:has(mjx-container))')].map(text),
     errors: bad.concat([...document.querySelectorAll('mjx-merror')].map(
-        e => (e.getAttribute('data-mjx-error') || 'mjx-merror') + ' in ' + text(e.closest('.math') || e))),
+        e => (e.getAttribute('data-mjx-error') || 'mjx-merror') + ' in '
+             + text(e.closest('.math') || e))),
   };
 }"""
 
@@ -300,9 +304,11 @@ def check_math(page):
         if not state["mjx"]:
             out.append(f"{state['math']} .math elements but no mjx-container: MathJax did not run")
         if state["untypeset"]:
-            out.append("math left as raw TeX:\n" + "\n".join(f"  - {t}" for t in state["untypeset"]))
+            out.append("math left as raw TeX:\n"
+                       + "\n".join(f"  - {t}" for t in state["untypeset"]))
         if state["errors"]:
-            out.append("TeX that MathJax could not typeset:\n" + "\n".join(f"  - {t}" for t in state["errors"]))
+            out.append("TeX that MathJax could not typeset:\n"
+                       + "\n".join(f"  - {t}" for t in state["errors"]))
     return out
 
 
