@@ -1,4 +1,4 @@
-"""How gradients flow back through time (chapter 4): Jacobians, products, bounds, cliffs.
+"""How gradients flow back through time (chapter 4): Jacobians, their products, bounds.
 
 One step of the RNN, a_t = W_xx x_{t-1} + W_xu u_t + b_x and x_t = sigma(a_t), has the
 Jacobian
@@ -18,26 +18,25 @@ singular value, so (Pascanu, Mikolov & Bengio 2013)
                       <= (gamma sigma_max(W_xx))^(t-k) ||d l_t/d x_t||.
 
 The first bound uses the actual trajectory and is the tighter one. This module
-computes these quantities along a trajectory of ``rnn_lib.forward``, the one-unit
-model x_t = w sigma(x_{t-1}) + b whose loss surface has a "cliff", and gradient
-descent on it with and without clipping.
+computes these quantities along a trajectory of ``rnn_lib.forward``, the powers of
+a (non-normal) matrix, and what truncated BPTT cuts from the gradient. The cliff of
+an exploding gradient is in ``rnn_lib.cliff``.
 
 References: Y. Bengio, P. Simard & P. Frasconi, "Learning long-term dependencies
 with gradient descent is difficult", IEEE Trans. Neural Networks 5 (1994);
 R. Pascanu, T. Mikolov & Y. Bengio, "On the difficulty of training recurrent
-neural networks", ICML 2013; K. Doya, "Bifurcations in the learning of recurrent
-neural networks", ISCAS 1992.
+neural networks", ICML 2013.
 """
 from __future__ import annotations
 
-import math
-from typing import Callable, NamedTuple
+from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_positive_float, check_choice
-from .activations import HIDDEN_ACTIVATIONS, hidden_activation, sup_derivative
-from .elman import Params, Trace, check_params, forward
+from ._checks import as_float_array, as_int, as_positive_float, check_rng
+from .activations import hidden_activation, sup_derivative
+from .bptt import loss_and_gradients
+from .elman import Params, Trace, check_params, forward, init_params
 
 
 # -- Jacobians along a trajectory ----------------------------------------------------
@@ -265,270 +264,32 @@ def power_norms(W, n_steps: int) -> np.ndarray:
     return spectral_norms(P)
 
 
-# -- Pascanu's one-unit model and its cliff ------------------------------------------
-def _unit_activation(name: str):
-    """(sigma, sigma'(a, s)) for the one-unit model; the sigmoid as (1 + tanh(a/2))/2,
-    which cannot overflow and needs no masking, so a loop over tiny arrays stays fast."""
-    if name == "sigmoid":
-        return (lambda a: 0.5 * (1.0 + np.tanh(0.5 * a))), (lambda a, s: s * (1.0 - s))
-    return hidden_activation(name)
+def flow_problem(radius: float, input_gain: float, rng: np.random.Generator, *,
+                 n_x: int = 16, n_u: int = 4, T: int = 50) -> tuple[Params, np.ndarray]:
+    """A random RNN with rho(W_xx) = ``radius`` and T random inputs: chapter 4's gradient flow.
 
-
-#: up to this many (w, b) pairs, one_unit_loss loops over plain floats
-_SCALAR_LOOP = 8
-
-
-def _one_unit_scalar(w: float, b: float, x0: float, T: int, target: float,
-                     activation: str) -> tuple[float, float, float, float]:
-    """``one_unit_loss`` for one (w, b) in plain Python floats (same recursion)."""
-    x, dx_dw, dx_db = x0, 0.0, 0.0
-    for _ in range(T):
-        if activation == "sigmoid":
-            s = 0.5 * (1.0 + math.tanh(0.5 * x))
-            ds = s * (1.0 - s)
-        elif activation == "tanh":
-            s = math.tanh(x)
-            ds = 1.0 - s * s
-        elif activation == "identity":
-            s, ds = x, 1.0
-        else:                                          # relu
-            s, ds = (x, 1.0) if x > 0 else (0.0, 0.0)
-        dx_dw, dx_db = s + w * ds * dx_dw, 1.0 + w * ds * dx_db
-        x = w * s + b
-    err = x - target
-    return 0.5 * err * err, err * dx_dw, err * dx_db, x
-
-
-def _pair(w, b):
-    """w and b broadcast together, as flat float arrays of at least one entry, and the shape."""
-    w, b = np.broadcast_arrays(as_float_array(w, "w"), as_float_array(b, "b"))
-    shape = w.shape
-    return w.astype(float).ravel(), b.astype(float).ravel(), shape
-
-
-class OneUnit(NamedTuple):
-    """What ``one_unit_loss`` returns (arrays shaped like the broadcast of w and b).
-
-    loss : 1/2 (x_T - target)^2;  dw, db : its gradient;  x_T : the final state.
-    """
-
-    loss: np.ndarray
-    dw: np.ndarray
-    db: np.ndarray
-    x_T: np.ndarray
-
-
-def one_unit_run(w, b, *, x0: float = 0.5, T: int = 50,
-                 activation: str = "sigmoid") -> np.ndarray:
-    """States of the one-unit model x_t = w sigma(x_{t-1}) + b, t = 1..T, from x_0.
-
-    ``w`` and ``b`` may be arrays (they broadcast): one run per pair, all at once.
+    W_xx = radius * W0, with W0 of entries N(0, 1/n_x) rescaled to spectral radius 1,
+    so one draw of ``rng`` gives the same matrix at every radius. W_xu has entries
+    N(0, input_gain^2/n_u) (``input_gain`` >= 0: larger inputs push tanh and the
+    sigmoid into saturation), W_yx N(0, 1/n_x) with n_y = 1, the biases are 0.
 
     Returns
     -------
-    ndarray, shape (T + 1,) + broadcast shape of w and b
-        ``[x_0, x_1, ..., x_T]``.
+    params : Params
+    U : ndarray, shape (T, n_u)
+        Inputs u_t with entries N(0, 1).
     """
-    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    T = as_int(T, "T", minimum=1)
-    w, b, shape = _pair(w, b)
-    sigma, _ = _unit_activation(activation)
-    X = np.empty((T + 1,) + w.shape)
-    X[0] = x0
-    with np.errstate(over="ignore", invalid="ignore"):
-        for t in range(1, T + 1):
-            X[t] = w * sigma(X[t - 1]) + b
-    return X.reshape((T + 1,) + shape)
-
-
-def one_unit_loss(w, b, *, target: float = 0.7, x0: float = 0.5, T: int = 50,
-                  activation: str = "sigmoid") -> OneUnit:
-    """Loss L(w, b) = 1/2 (x_T - target)^2 of x_t = w sigma(x_{t-1}) + b and its gradient.
-
-    The gradient is carried forward with the state (forward-mode differentiation,
-    exact for two parameters): with s_t = sigma(x_t),
-
-        d x_t/d w = s_{t-1} + w sigma'(x_{t-1}) d x_{t-1}/d w,
-        d x_t/d b = 1       + w sigma'(x_{t-1}) d x_{t-1}/d b,
-
-    so that the same vectorised loop serves a whole grid of (w, b) at once.
-    The model is the one Pascanu, Mikolov & Bengio (2013) use to show the wall
-    (their Figures 2 and 6); x_t here is the pre-activation of chapter 3's unit.
-    """
-    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    T = as_int(T, "T", minimum=1)
-    w, b, shape = _pair(w, b)
-    if w.size <= _SCALAR_LOOP:                         # a few runs: plain floats are faster
-        out = np.array([_one_unit_scalar(float(wi), float(bi), float(x0), T, float(target),
-                                         activation) for wi, bi in zip(w, b)]).T
-        return OneUnit(*(np.reshape(a, shape) for a in out))
-    sigma, dsigma = _unit_activation(activation)
-    x = np.full(w.shape, float(x0))
-    dx_dw = np.zeros(w.shape)
-    dx_db = np.zeros(w.shape)
-    with np.errstate(over="ignore", invalid="ignore"):
-        for _ in range(T):
-            s = sigma(x)
-            ds = dsigma(x, s)
-            dx_dw, dx_db = s + w * ds * dx_dw, 1.0 + w * ds * dx_db
-            x = w * s + b
-        err = x - target
-        out = (0.5 * err * err, err * dx_dw, err * dx_db, x)
-    return OneUnit(*(np.reshape(a, shape) for a in out))
-
-
-def one_unit_wall(w: float, b_lo: float, b_hi: float, *, level: float | None = None,
-                  **model) -> float:
-    """The bias where x_T of the one-unit model crosses ``level`` (bisection).
-
-    ``level`` defaults to the midpoint of x_T at the two ends, which lie on the two
-    sides of the wall (checked).
-    """
-    lo_x = float(one_unit_loss(w, b_lo, **model).x_T)
-    hi_x = float(one_unit_loss(w, b_hi, **model).x_T)
-    level = 0.5 * (lo_x + hi_x) if level is None else float(level)
-    if (lo_x - level) * (hi_x - level) > 0:
-        raise ValueError(f"x_T does not cross {level:g} between b = {b_lo} and b = {b_hi}")
-    a, z = float(b_lo), float(b_hi)
-    for _ in range(200):
-        mid = 0.5 * (a + z)
-        if mid in (a, z):
-            break
-        if (float(one_unit_loss(w, mid, **model).x_T) - level) * (lo_x - level) > 0:
-            a = mid
-        else:
-            z = mid
-    return 0.5 * (a + z)
-
-
-def clip_vector(g, threshold: float, kind: str = "norm") -> np.ndarray:
-    """Clip one gradient vector: ``'norm'`` rescales it to length <= threshold
-    (direction kept), ``'value'`` clips each entry to [-threshold, threshold].
-
-    The same rules as ``rl.clip_by_global_norm`` and ``rl.clip_elementwise``, for a
-    plain vector.
-    """
-    g = as_float_array(g, "g", finite=False)
-    threshold = as_positive_float(threshold, "threshold")
-    check_choice(kind, "clipping kind", ("norm", "value"))
-    if kind == "value":
-        return np.clip(g, -threshold, threshold)
-    norm = float(np.linalg.norm(g))
-    return g * (threshold / norm) if norm > threshold else g.copy()
-
-
-def angle_degrees(a, b) -> float:
-    """The angle between two vectors, in degrees (0: same direction)."""
-    a = as_float_array(a, "a").ravel()
-    b = as_float_array(b, "b").ravel()
-    na, nb = float(np.linalg.norm(a)), float(np.linalg.norm(b))
-    if na == 0 or nb == 0:
-        raise ValueError("the angle to a zero vector is undefined")
-    c = float(np.dot(a, b)) / (na * nb)
-    return float(np.degrees(np.arccos(np.clip(c, -1.0, 1.0))))
-
-
-class DescentPath(NamedTuple):
-    """What ``descend`` returns.
-
-    theta : (n + 1, [P,] d) the iterates, theta[0] the start (fewer rows if it stopped);
-    grad_norm : (n, [P]) ||g|| before clipping at each step;
-    stopped : str, '' or why it stopped early;
-    loss : (n + 1,) the loss at each iterate where known (``one_unit_descent``), else None.
-    """
-
-    theta: np.ndarray
-    grad_norm: np.ndarray
-    stopped: str
-    loss: np.ndarray | None = None
-
-
-def descend(grad: Callable[[np.ndarray], np.ndarray], theta0, *, lr: float, steps: int,
-            clip=None, kind: str = "norm") -> DescentPath:
-    """Plain gradient descent theta <- theta - lr * clip(g(theta)), for one or P paths.
-
-    Parameters
-    ----------
-    grad : callable theta -> gradient of the same shape
-        Called once per step with all paths, shape ``([P,] d)``.
-    theta0 : ndarray, shape (d,) or (P, d)
-        Start(s); P paths advance together (one call of ``grad`` per step).
-    lr : float > 0
-    steps : int >= 0
-    clip : None, float, or sequence of P (float or None)
-        Threshold of ``clip_vector`` for every path, or one per path; None: no clipping.
-    kind : {'norm', 'value'}
-
-    Returns
-    -------
-    DescentPath
-        Stops early (and says so) if a gradient is not finite.
-    """
-    theta = as_float_array(theta0, "theta0", ndim=(1, 2)).copy()
-    lr = as_positive_float(lr, "lr")
-    steps = as_int(steps, "steps", minimum=0)
-    check_choice(kind, "clipping kind", ("norm", "value"))
-    rows = theta.reshape(-1, theta.shape[-1])
-    n_paths = rows.shape[0]
-    clips = list(clip) if isinstance(clip, (list, tuple, np.ndarray)) else [clip] * n_paths
-    if len(clips) != n_paths:
-        raise ValueError(f"clip must give one threshold per path ({n_paths}), got {len(clips)}")
-    clips = [None if c is None else as_positive_float(c, "clip") for c in clips]
-    path, norms, stopped = [theta.copy()], [], ""
-    for _ in range(steps):
-        g = np.asarray(grad(theta), dtype=float)
-        if g.shape != theta.shape:
-            raise ValueError(f"grad returned shape {g.shape} for theta of shape {theta.shape}")
-        g2 = g.reshape(n_paths, -1)
-        n = np.linalg.norm(g2, axis=-1)
-        if not np.all(np.isfinite(n)):
-            stopped = "the gradient is not finite"
-            break
-        norms.append(n if theta.ndim == 2 else n[0])
-        step = np.stack([gi if c is None else clip_vector(gi, c, kind)
-                         for gi, c in zip(g2, clips)]).reshape(theta.shape)
-        theta = theta - lr * step
-        path.append(theta.copy())
-    shape = (0,) + theta.shape[:-1]
-    return DescentPath(np.array(path), np.array(norms) if norms else np.zeros(shape), stopped)
-
-
-def one_unit_descent(w0: float, b0: float, *, lr: float, steps: int, clip: float | None = None,
-                     kind: str = "norm", target: float = 0.7, x0: float = 0.5, T: int = 50,
-                     activation: str = "sigmoid") -> DescentPath:
-    """``descend`` on ``one_unit_loss`` from (w0, b0), in plain floats.
-
-    The same iterates as ``descend(grad, [w0, b0], ...)`` with the one-unit gradient,
-    without any array overhead, so that a slider figure can redraw a 100-step path
-    in a few milliseconds. Also records the loss at every iterate.
-    """
-    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    check_choice(kind, "clipping kind", ("norm", "value"))
-    lr = as_positive_float(lr, "lr")
-    steps = as_int(steps, "steps", minimum=0)
-    T = as_int(T, "T", minimum=1)
-    if clip is not None:
-        clip = as_positive_float(clip, "clip")
-    w, b = float(w0), float(b0)
-    path, norms, losses, stopped = [(w, b)], [], [], ""
-    for _ in range(steps + 1):
-        L, gw, gb, _ = _one_unit_scalar(w, b, float(x0), T, float(target), activation)
-        losses.append(L)
-        if len(path) == steps + 1:
-            break
-        n = math.hypot(gw, gb)
-        if not math.isfinite(n):
-            stopped = "the gradient is not finite"
-            break
-        norms.append(n)
-        if clip is not None:
-            if kind == "norm" and n > clip:
-                gw, gb = gw * clip / n, gb * clip / n
-            elif kind == "value":
-                gw, gb = min(max(gw, -clip), clip), min(max(gb, -clip), clip)
-        w, b = w - lr * gw, b - lr * gb
-        path.append((w, b))
-    return DescentPath(np.array(path), np.array(norms), stopped, np.array(losses))
+    check_rng(rng)
+    radius = as_positive_float(radius, "radius")
+    input_gain = float(input_gain)
+    if not input_gain >= 0:
+        raise ValueError(f"input_gain must be >= 0, got {input_gain}")
+    W0 = rng.standard_normal((n_x, n_x)) / np.sqrt(n_x)
+    W0 /= np.max(np.abs(np.linalg.eigvals(W0)))
+    W_xu = rng.standard_normal((n_x, n_u)) / np.sqrt(n_u)
+    W_yx = rng.standard_normal((1, n_x)) / np.sqrt(n_x)
+    U = rng.standard_normal((T, n_u))
+    return Params(radius * W0, input_gain * W_xu, W_yx, np.zeros(n_x), np.zeros(1)), U
 
 
 # -- truncated BPTT ------------------------------------------------------------------
@@ -545,7 +306,6 @@ def truncation_errors(params: Params, U, target, windows, *, mask=None, x_init=N
     error(k) = ||g_k - g|| / ||g|| over all five parameters together, with
     g = exact BPTT and g_k = BPTT truncated to k steps.
     """
-    from .bptt import loss_and_gradients
     _, exact, _ = loss_and_gradients(params, U, target, loss=loss, mask=mask, x_init=x_init,
                                      activation=activation)
     g = flat_gradient(exact)
@@ -557,3 +317,23 @@ def truncation_errors(params: Params, U, target, windows, *, mask=None, x_init=N
                                       truncate=as_int(k, "window", minimum=0))
         out.append(float(np.linalg.norm(flat_gradient(tr) - g)) / scale)
     return np.array(out)
+
+
+def truncation_problem(radius: float, rng: np.random.Generator, *, T: int = 40,
+                       n_x: int = 16, n_u: int = 3, input_scale: float = 0.1):
+    """A random RNN with rho(W_xx) = ``radius``, inputs, and random targets at every step.
+
+    The input weights are small (``input_scale``), so that tanh works near its linear
+    range and rho decides how far gradients reach: chapter 4's truncation figure.
+
+    Returns
+    -------
+    params : Params
+        From ``init_params(n_x, n_u, 1, rng, spectral_radius=radius, ...)``.
+    U : ndarray, shape (T, n_u)
+    target : ndarray, shape (T, 1)
+    """
+    params = init_params(n_x, n_u, 1, rng, spectral_radius=radius, input_scale=input_scale)
+    U = rng.standard_normal((T, n_u))
+    target = rng.standard_normal((T, 1))
+    return params, U, target

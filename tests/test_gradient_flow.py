@@ -1,9 +1,8 @@
 """Gradient flow through time, against independent computations.
 
 Jacobians against finite differences of one step; products of Jacobians against the
-library's BPTT (a different code path); the bounds on random cases; the one-unit
-model against rnn_lib.forward and finite differences; clipping and descent against
-closed forms.
+library's BPTT (a different code path); the bounds on random cases and by hand;
+truncation errors at the full window.
 """
 import numpy as np
 import pytest
@@ -158,122 +157,29 @@ def test_spectral_norms_of_stacks_and_non_finite_matrices(rng):
     assert isinstance(gf.spectral_norms(M[0]), float)
 
 
-# -- the one-unit model -----------------------------------------------------------------
-def test_one_unit_model_is_the_pre_activation_of_an_elman_unit():
-    w, b, x0, T = 5.0, -2.4, 0.5, 20
-    X = gf.one_unit_run(w, b, x0=x0, T=T)
-    sigmoid, _ = hidden_activation("sigmoid")
-    p = rl.Params(np.array([[w]]), np.zeros((1, 1)), np.ones((1, 1)), np.array([b]), np.zeros(1))
-    tr = rl.forward(p, np.zeros((T, 1)), x_init=sigmoid(np.array([x0])), activation="sigmoid")
-    assert np.allclose(tr.A[:, 0], X[1:])                     # a_t of the unit is x_{t+1} here
-    assert X[0] == x0
-
-
-@pytest.mark.parametrize("activation", ["sigmoid", "tanh"])
-def test_one_unit_gradient_matches_finite_differences(activation):
-    ws = np.array([0.7, 2.0, 4.5, 6.0, 1.3, 3.1, 5.2, 7.7, 2.2, 0.3])
-    bs = np.array([0.1, -0.5, -2.0, -3.5, 0.4, -1.2, -2.9, -4.4, -0.9, 0.8])
-    if activation == "tanh":
-        ws, bs = ws / 4, bs / 5
-    r = gf.one_unit_loss(ws, bs, activation=activation, T=30)   # vectorised path
-    eps = 1e-6
-    for i, (w, b) in enumerate(zip(ws, bs)):
-        s = gf.one_unit_loss(w, b, activation=activation, T=30)  # scalar path
-        assert np.allclose([s.loss, s.dw, s.db, s.x_T], [r.loss[i], r.dw[i], r.db[i], r.x_T[i]],
-                           rtol=1e-12, atol=1e-14)
-
-        def L(w_, b_):
-            return float(gf.one_unit_loss(w_, b_, activation=activation, T=30).loss)
-        fd_w = (L(w + eps, b) - L(w - eps, b)) / (2 * eps)
-        fd_b = (L(w, b + eps) - L(w, b - eps)) / (2 * eps)
-        assert rl.relative_error([s.dw, s.db], [fd_w, fd_b]) < 1e-5
-
-
-def test_one_unit_loss_keeps_the_shape_of_its_arguments():
-    W, B = np.meshgrid(np.linspace(1, 6, 5), np.linspace(-3, 0, 4))
-    r = gf.one_unit_loss(W, B)
-    assert all(a.shape == (4, 5) for a in r)
-    assert np.allclose(r.x_T, gf.one_unit_run(W, B)[-1])
-    assert np.allclose(r.loss, 0.5 * (r.x_T - 0.7) ** 2)
-    assert gf.one_unit_run(2.0, 0.0, T=3).shape == (4,)
-
-
-def test_one_unit_wall_is_where_the_final_state_jumps():
-    b_wall = gf.one_unit_wall(6.0, -4.0, -1.0)
-    lo, hi = gf.one_unit_loss(6.0, -4.0).x_T, gf.one_unit_loss(6.0, -1.0).x_T
-    level = 0.5 * (lo + hi)
-    below, above = gf.one_unit_loss(6.0, b_wall + np.array([-1e-3, 1e-3])).x_T
-    assert below < level < above
-    # the gradient explodes near the wall, not far from it
-    near = abs(float(gf.one_unit_loss(6.0, b_wall + 1e-9).db))
-    far = abs(float(gf.one_unit_loss(6.0, -1.0).db))
-    assert near > 1e4 * far
-    with pytest.raises(ValueError, match="does not cross"):
-        gf.one_unit_wall(6.0, -1.0, 0.0, level=-10.0)
-
-
-# -- clipping and descent ---------------------------------------------------------------
-def test_norm_clipping_keeps_direction_and_value_clipping_turns_it():
-    g = np.array([10.0, 0.5])
-    by_norm = gf.clip_vector(g, 1.0, "norm")
-    by_value = gf.clip_vector(g, 1.0, "value")
-    assert np.linalg.norm(by_norm) == pytest.approx(1.0)
-    assert gf.angle_degrees(by_norm, g) == pytest.approx(0.0, abs=1e-6)
-    assert np.array_equal(by_value, [1.0, 0.5])
-    expected = np.degrees(np.arctan(0.5) - np.arctan(0.05))
-    assert gf.angle_degrees(by_value, g) == pytest.approx(expected)
-    assert np.array_equal(gf.clip_vector(g, 100.0), g)         # short enough: unchanged
-    # the same rules as the library's clipping of the five parameter gradients
-    P = rl.Params(np.array([[10.0]]), np.array([[0.5]]), np.zeros((1, 1)), np.zeros(1),
-                  np.zeros(1))
-    flat = gf.flat_gradient(rl.clip_by_global_norm(P, 1.0)[0])
-    assert np.allclose(flat[:2], by_norm)
-    assert np.allclose(gf.flat_gradient(rl.clip_elementwise(P, 1.0))[:2], by_value)
-
-
-def test_descend_on_a_quadratic_matches_the_closed_form():
-    theta0 = np.array([3.0, -4.0])
-    path = gf.descend(lambda th: th, theta0, lr=0.1, steps=10)   # L = |theta|^2 / 2
-    assert np.allclose(path.theta, 0.9 ** np.arange(11)[:, None] * theta0)
-    assert np.allclose(path.grad_norm, 5.0 * 0.9 ** np.arange(10))
-    clipped = gf.descend(lambda th: th, theta0, lr=0.1, steps=10, clip=1.0)
-    steps = np.linalg.norm(np.diff(clipped.theta, axis=0), axis=1)
-    assert np.all(steps <= 0.1 + 1e-12)
-    # several paths at once, one threshold each
-    both = gf.descend(lambda th: th, np.stack([theta0, theta0]), lr=0.1, steps=10,
-                      clip=[None, 1.0])
-    assert np.allclose(both.theta[:, 0], path.theta)
-    assert np.allclose(both.theta[:, 1], clipped.theta)
-
-
-def test_descend_stops_on_a_non_finite_gradient():
-    path = gf.descend(lambda th: np.where(th < 0, np.inf, 1.0), np.array([0.5]), lr=1.0,
-                      steps=5)
-    assert path.stopped == "the gradient is not finite"
-    assert np.allclose(path.theta[:, 0], [0.5, -0.5])
-    assert len(path.theta) == len(path.grad_norm) + 1
-
-
-def test_one_unit_descent_equals_descend_with_the_one_unit_gradient():
-    def grad(th):
-        r = gf.one_unit_loss(th[0], th[1])
-        return np.array([float(r.dw), float(r.db)])
-    for clip in (None, 3.0):
-        a = gf.descend(grad, np.array([5.5, -3.0]), lr=0.03, steps=15, clip=clip)
-        b = gf.one_unit_descent(5.5, -3.0, lr=0.03, steps=15, clip=clip)
-        assert np.allclose(a.theta, b.theta, rtol=1e-9, atol=1e-12)
-        assert np.allclose(a.grad_norm, b.grad_norm, rtol=1e-9)
-        assert np.allclose(b.loss, gf.one_unit_loss(b.theta[:, 0], b.theta[:, 1]).loss)
-    c = gf.one_unit_descent(5.5, -3.0, lr=0.03, steps=40, clip=0.5, kind="value")
-    assert np.all(np.abs(np.diff(c.theta, axis=0)) <= 0.03 * 0.5 + 1e-12)
-
-
 def test_truncation_errors_vanish_for_a_full_window(rng):
     p, U, _ = make_problem(rng, T=8)
     target = rng.standard_normal((8, 2))
     e = gf.truncation_errors(p, U, target, [0, 2, 8, 20])
     assert e[2] < 1e-12 and e[3] < 1e-12
     assert e[0] > e[1] > 0
+
+
+def test_truncation_problem_has_the_radius_asked_for():
+    params, U, target = gf.truncation_problem(0.7, np.random.default_rng(3), T=12)
+    assert rl.spectral_radius(params.W_xx) == pytest.approx(0.7)
+    assert U.shape == (12, 3) and target.shape == (12, 1)
+    again = gf.truncation_problem(0.7, np.random.default_rng(3), T=12)
+    assert all(np.array_equal(a, b) for a, b in zip(params, again[0]))
+
+
+def test_flow_problem_scales_one_matrix_to_each_radius():
+    p1, U1 = gf.flow_problem(0.5, 1.0, np.random.default_rng(0))
+    p2, U2 = gf.flow_problem(2.0, 0.0, np.random.default_rng(0))
+    assert rl.spectral_radius(p1.W_xx) == pytest.approx(0.5)
+    assert np.allclose(4 * p1.W_xx, p2.W_xx)                   # the same W0
+    assert np.array_equal(U1, U2) and U1.shape == (50, 4)
+    assert np.all(p2.W_xu == 0)                                # no input at gain 0
 
 
 # -- bad input ----------------------------------------------------------------------------
@@ -289,15 +195,9 @@ def test_bad_arguments_give_clear_errors(rng):
         gf.jacobian_products(J, t=4)
     with pytest.raises(ValueError, match=r"delta_t must have shape \(4,\)"):
         gf.backpropagate(J, np.ones(3))
-    with pytest.raises(ValueError, match="unknown clipping kind 'scale'"):
-        gf.clip_vector(np.ones(2), 1.0, "scale")
-    with pytest.raises(ValueError, match="threshold must be a finite number > 0"):
-        gf.clip_vector(np.ones(2), 0.0)
-    with pytest.raises(ValueError, match="one threshold per path"):
-        gf.descend(lambda th: th, np.ones((2, 2)), lr=0.1, steps=1, clip=[1.0])
-    with pytest.raises(ValueError, match="zero vector"):
-        gf.angle_degrees([0.0, 0.0], [1.0, 0.0])
-    with pytest.raises(ValueError, match="unknown activation 'softplus'"):
-        gf.one_unit_loss(1.0, 0.0, activation="softplus")
     with pytest.raises(ValueError, match="W must be square"):
         gf.power_norms(np.ones((2, 3)), 3)
+    with pytest.raises(TypeError, match="rng must be a numpy.random.Generator"):
+        gf.flow_problem(1.0, 1.0, 0)
+    with pytest.raises(ValueError, match="input_gain must be >= 0"):
+        gf.flow_problem(1.0, -1.0, rng)

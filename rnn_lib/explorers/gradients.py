@@ -10,18 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
+from .. import cliff as cl
 from .. import gradient_flow as gf
 from ..bptt import loss_and_gradients
-from ..elman import Params
-from ..interactive import Explorer, Slider
+from ..interactive import Explorer, Slider, grid
 from ..plotting import OKABE_ITO, axes
 
 C = OKABE_ITO
-
-
-def _grid(lo, hi, step):
-    """lo, lo + step, ..., hi, rounded so that round values are hit exactly."""
-    return np.round(np.arange(lo, hi + step / 2, step), 6)
 
 
 def _in_range(y, lo, hi):
@@ -33,27 +28,12 @@ def _in_range(y, lo, hi):
 
 
 # ---------------------------------------------------------------------------------------
-def flow_params(scale: float, gain: float, *, n_x: int = 16, n_u: int = 4, seed: int = 0):
-    """The RNN of the gradient-flow figure: W_xx = scale * W0 with rho(W0) = 1.
-
-    W0 has entries N(0, 1/n_x) rescaled to spectral radius 1, so ``scale`` is the
-    spectral radius of W_xx; ``gain`` multiplies the input weights (larger inputs
-    push tanh and sigmoid into saturation). Returns (params, U) with U (50, n_u).
-    """
-    rng = np.random.default_rng(seed)
-    W0 = rng.standard_normal((n_x, n_x)) / np.sqrt(n_x)
-    W0 /= np.max(np.abs(np.linalg.eigvals(W0)))
-    W_xu = rng.standard_normal((n_x, n_u)) / np.sqrt(n_u)
-    W_yx = rng.standard_normal((1, n_x)) / np.sqrt(n_x)
-    U = rng.standard_normal((50, n_u))
-    return Params(scale * W0, gain * W_xu, W_yx, np.zeros(n_x), np.zeros(1)), U
-
-
 def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> Explorer:
     """||d l_t/d x_k|| against t - k for a loss at the last step, with both bounds.
 
     Sliders: ``scale`` (the spectral radius of W_xx), ``sigma`` (tanh, sigmoid,
     identity) and ``gain`` (input weights). Static face: scale x sigma, gain held.
+    The RNN is ``gradient_flow.flow_problem(scale, gain, np.random.default_rng(0))``.
     """
     base = {}
 
@@ -78,17 +58,17 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
         def update(scale, sigma, gain):
             key = (scale, gain)
             if key not in base:
-                base[key] = flow_params(scale, gain)
+                base[key] = gf.flow_problem(scale, gain, np.random.default_rng(0), T=T)
             params, U = base[key]
-            f = gf.gradient_flow(params, U[:T], activation=sigma)
+            f = gf.gradient_flow(params, U, activation=sigma)
             meas.set_data(n, _in_range(f.grad_norm, lo, hi))
             prod.set_data(n, _in_range(f.product_bound, lo, hi))
             power.set_data(n, _in_range(f.power_bound, lo, hi))
             eta = f.gamma * f.sigma_max
             last = f.grad_norm[-1]
             rate = float(np.exp(np.log(last) / (T - 1))) if 0 < last < np.inf else last
-            msgs = [f"σ = {sigma}   ρ(W_xx) = {f.rho:.2f}   σ_max(W_xx) = {f.sigma_max:.2f}   "
-                    f"γ·σ_max = {eta:.2f}",
+            msgs = [(f"σ = {sigma}   ρ(W_xx) = {f.rho:.2f}   σ_max(W_xx) = {f.sigma_max:.2f}   "
+                     f"γ·σ_max = {eta:.2f}"),
                     f"after {T - 1} steps back: ×{last:.0e}   (×{rate:.2f} per step)"]
             bad_hi = np.nonzero(~(f.grad_norm <= hi))[0]
             bad_lo = np.nonzero(f.grad_norm < lo)[0]
@@ -102,12 +82,12 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
             return "\n".join(msgs)                       # the status line(s)
         return update
 
-    scales = np.concatenate([_grid(0.1, 3.0, 0.1), _grid(3.5, 6.0, 0.5)])
+    scales = np.concatenate([grid(0.1, 3.0, 0.1), grid(3.5, 6.0, 0.5)])
     return Explorer(setup, [
         Slider("scale", scales, 1.0, "ρ(W_xx)",
                static_values=[0.5, 0.8, 0.9, 1.0, 1.1, 1.3, 1.6, 2.0, 3.0, 5.0]),
         Slider("sigma", ["tanh", "sigmoid", "identity"], "tanh", "σ", "{}"),
-        Slider("gain", _grid(0.0, 3.0, 0.25), 0.5, "input gain"),
+        Slider("gain", grid(0.0, 3.0, 0.25), 0.5, "input gain"),
     ], static=["scale", "sigma"], title="Gradient reaching earlier states, with its bounds",
         figsize=(6.5, 4.25))
 
@@ -154,9 +134,9 @@ def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explo
         return update
 
     return Explorer(setup, [
-        Slider("lam", _grid(0.3, 1.05, 0.05), 0.9, "λ",
+        Slider("lam", grid(0.3, 1.05, 0.05), 0.9, "λ",
                static_values=[0.5, 0.7, 0.8, 0.9, 0.95, 1.0]),
-        Slider("c", _grid(0.0, 4.0, 0.25), 2.0, "c", static_values=[0.0, 0.5, 1.0, 2.0, 4.0]),
+        Slider("c", grid(0.0, 4.0, 0.25), 2.0, "c", static_values=[0.0, 0.5, 1.0, 2.0, 4.0]),
     ], title="Powers of a non-normal 2x2 matrix", figsize=(6.5, 4.25), colors=32)
 
 
@@ -165,21 +145,22 @@ def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explo
 CLIFF_W, CLIFF_B, CLIFF_START = (2.0, 9.0), (-5.0, 0.0), (5.5, -3.0)
 
 
-def cliff_surface(n: int = 241, **model):
-    """log10 of the one-unit loss on an n x n grid over the cliff figure's view."""
-    w = np.linspace(*CLIFF_W, n)
-    b = np.linspace(*CLIFF_B, n)
-    Wg, Bg = np.meshgrid(w, b)
-    return w, b, np.log10(gf.one_unit_loss(Wg, Bg, **model).loss + 1e-6)
-
-
 def cliff_explorer(steps: int = 100) -> Explorer:
     """Gradient descent on the one-unit model's loss with and without norm clipping.
 
     Left: log loss over (w, b) with the two paths from the same start; right: the
     loss along each path. Sliders: learning rate and clipping threshold.
     """
-    w, b, logL = cliff_surface()
+    w, b = np.linspace(*CLIFF_W, 241), np.linspace(*CLIFF_B, 241)
+    logL = np.log10(cl.one_unit_loss(w[None, :], b[:, None]).loss + 1e-6)   # (b, w) grid
+    lrs, cs = grid(0.01, 0.05, 0.005), [0.3, 1.0, 3.0, 10.0]
+    # Every path the sliders can show, in one run: for each learning rate, one
+    # without clipping and one clipped at each c, all from the star.
+    settings = [(lr, c) for lr in lrs for c in [None, *cs]]
+    run = cl.descend(cl.one_unit_gradient, np.tile(CLIFF_START, (len(settings), 1)),
+                     lr=[lr for lr, _ in settings], clip=[c for _, c in settings], steps=steps)
+    losses = cl.one_unit_loss(run.theta[..., 0], run.theta[..., 1]).loss   # (steps + 1, paths)
+    column = {(round(lr, 6), c): j for j, (lr, c) in enumerate(settings)}
 
     def setup(fig):
         ax, axl = fig.subplots(1, 2, width_ratios=[1.25, 1])
@@ -210,35 +191,30 @@ def cliff_explorer(steps: int = 100) -> Explorer:
         axl.grid(alpha=0.3)
         fig.legend(handles=[raw, clp], loc="outside lower center", ncols=2, fontsize=8,
                    frameon=False)
-        paths = {}
-
-        def path(lr, c):
-            if (lr, c) not in paths:                   # a path is revisited often
-                paths[lr, c] = gf.one_unit_descent(*CLIFF_START, lr=lr, steps=steps, clip=c)
-            return paths[lr, c]
 
         def update(lr, c):
-            p, q = path(lr, None), path(lr, c)
-            raw.set_data(p.theta[:, 0], p.theta[:, 1])
-            clp.set_data(q.theta[:, 0], q.theta[:, 1])
-            lraw.set_data(s[:len(p.loss)], np.clip(p.loss, 1e-6, None))
-            lclp.set_data(s[:len(q.loss)], np.clip(q.loss, 1e-6, None))
-            jp = np.linalg.norm(np.diff(p.theta, axis=0), axis=1)
-            jq = np.linalg.norm(np.diff(q.theta, axis=0), axis=1)
-            i = int(np.argmax(jp))
-            w1, b1 = p.theta[i + 1]
+            i, j = column[round(lr, 6), None], column[round(lr, 6), c]
+            p, q = run.theta[:, i], run.theta[:, j]            # (steps + 1, 2): (w, b)
+            raw.set_data(p[:, 0], p[:, 1])
+            clp.set_data(q[:, 0], q[:, 1])
+            lraw.set_data(s[:len(p)], np.clip(losses[:, i], 1e-6, None))
+            lclp.set_data(s[:len(q)], np.clip(losses[:, j], 1e-6, None))
+            jp = np.linalg.norm(np.diff(p, axis=0), axis=1)   # length of each step
+            jq = np.linalg.norm(np.diff(q, axis=0), axis=1)
+            k = int(np.argmax(jp))
+            w1, b1 = p[k + 1]
             off = not (CLIFF_W[0] <= w1 <= CLIFF_W[1] and CLIFF_B[0] <= b1 <= CLIFF_B[1])
-            thrown = f"; step {i} threw it off the map" if off else ""
-            return (f"no clipping: largest step {jp[i]:.2g} at step {i} "
-                    f"(|g| = {p.grad_norm[i]:.2g}); final L = {p.loss[-1]:.2g}{thrown}\n"
+            thrown = f"; step {k} threw it off the map" if off else ""
+            return (f"no clipping: largest step {jp[k]:.2g} at step {k} "
+                    f"(|g| = {run.grad_norm[k, i]:.2g}); final L = {losses[-1, i]:.2g}{thrown}\n"
                     f"clipped at c: largest step {jq.max():.2g} (at most lr·c); "
-                    f"final L = {q.loss[-1]:.2g}")
+                    f"final L = {losses[-1, j]:.2g}")
         return update
 
     return Explorer(setup, [
-        Slider("lr", _grid(0.01, 0.05, 0.005), 0.03, "learning rate", "{:.3f}",
+        Slider("lr", lrs, 0.03, "learning rate", "{:.3f}",
                static_values=[0.01, 0.02, 0.03, 0.04, 0.05]),
-        Slider("c", [0.3, 1.0, 3.0, 10.0], 10.0, "clip c", "{:g}"),
+        Slider("c", cs, 10.0, "clip c", "{:g}"),
     ], title="Gradient descent on the cliff, with and without clipping",
         figsize=(7.5, 3.75), colors=48)
 
@@ -251,10 +227,10 @@ def plot_cliff_slice(w: float = 6.0, b_range=(-4.0, -1.0), ax=None, **model):
     """
     ax = axes(ax, figsize=(6.6, 3.4))
     b = np.linspace(*b_range, 1201)
-    b_wall = gf.one_unit_wall(w, *b_range, **model)
+    b_wall = cl.one_unit_wall(w, *b_range, **model)
     d = 10.0 ** -np.arange(1, 14)
     b = np.unique(np.concatenate([b, b_wall - d, b_wall + d, [b_wall]]))
-    r = gf.one_unit_loss(w, b, **model)
+    r = cl.one_unit_loss(w, b, **model)
     ax.plot(b, r.loss, color=C["blue"], lw=1.5, label="loss $L$ (left axis)")
     ax.set_xlabel(f"bias $b$ (with $w = {w:g}$)")
     ax.set_ylabel("loss $L$", color=C["blue"])
@@ -276,22 +252,6 @@ def plot_cliff_slice(w: float = 6.0, b_range=(-4.0, -1.0), ax=None, **model):
 
 
 # ---------------------------------------------------------------------------------------
-def truncation_problem(radius: float, *, T: int = 40, n_x: int = 16, n_u: int = 3,
-                       seed: int = 3, input_scale: float = 0.1):
-    """A random RNN with rho(W_xx) = radius, inputs, and random targets at every step.
-
-    The input weights are small (``input_scale``), so that tanh works near its
-    linear range and rho decides how far gradients reach.
-    """
-    from ..elman import init_params
-    rng = np.random.default_rng(seed)
-    params = init_params(n_x, n_u, 1, rng, spectral_radius=radius, input_scale=input_scale)
-    rng2 = np.random.default_rng(seed + 1)
-    U = rng2.standard_normal((T, n_u))
-    target = rng2.standard_normal((T, 1))
-    return params, U, target
-
-
 def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explorer:
     """What truncated BPTT keeps and what it cuts, for a loss at every step.
 
@@ -301,7 +261,7 @@ def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explo
     """
     ks = np.arange(T + 1)
     radii = [0.5, 0.7, 0.9, 1.1, 1.3]
-    problems = {r: truncation_problem(r, T=T) for r in radii}
+    problems = {r: gf.truncation_problem(r, np.random.default_rng(3), T=T) for r in radii}
     errors = {r: gf.truncation_errors(*problems[r], ks) for r in radii}   # all k at once
 
     def setup(fig):
