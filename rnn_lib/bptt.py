@@ -25,6 +25,7 @@ it", Proc. IEEE 78 (1990); R. J. Williams & J. Peng, Neural Computation 2 (1990)
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import partial
 from typing import NamedTuple
 
 import numpy as np
@@ -80,17 +81,8 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
     -------
     Gradients
     """
-    params = check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
-    dZ = _output_gradient(trace, dY, dZ)           # dz_t = dL/dz_t, undoing y_t = sigma_y(z_t)
-    if truncate is not None:
-        truncate = as_int(truncate, "truncate", minimum=0)
+    params, dZ, truncate = backward_inputs(params, trace, dY, dZ, truncate)   # dZ: dL/dz_t
     held = trace.valid is not None and not trace.valid.all()   # any padding step?
-    if held and truncate is not None:
-        raise ValueError("truncated BPTT is not available for padded sequences "
-                         "(forward with lengths); use truncate=None")
-
     W_xx, W_yx = params.W_xx, params.W_yx
     U, A, X = trace.U, trace.A, trace.X
     _, dsigma = hidden_activation(trace.activation)
@@ -124,19 +116,28 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None,
     return Gradients(grads, dx_init, dX)
 
 
-def _output_gradient(trace: Trace, dY, dZ) -> np.ndarray:
-    """dL/dz_t for every step, from exactly one of dY (dL/dy_t) and dZ, checked."""
+def backward_inputs(params, trace, dY, dZ, truncate):
+    """``backward``'s arguments checked: ``(params, dZ, truncate)``, with dZ = dL/dz_t
+    from exactly one of dY (dL/dy_t, through y_t = sigma_y(z_t)) and dZ."""
+    params = check_params(params)
+    if not isinstance(trace, Trace):
+        raise TypeError(f"trace must be the Trace returned by forward, got {type(trace).__name__}")
+    if truncate is not None:
+        truncate = as_int(truncate, "truncate", minimum=0)
+        if trace.valid is not None and not trace.valid.all():
+            raise ValueError("truncated BPTT is not available for padded sequences "
+                             "(forward with lengths); use truncate=None")
     if (dY is None) == (dZ is None):
         raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
     if dZ is not None:
         dZ = as_float_array(dZ, "dZ", finite=False)
         if dZ.shape != trace.Z.shape:
             raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
-        return dZ
+        return params, dZ, truncate
     dY = as_float_array(dY, "dY", finite=False)
     if dY.shape != trace.Y.shape:
         raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-    return output_activation_vjp(trace.output_activation, trace.Y, dY)
+    return params, output_activation_vjp(trace.output_activation, trace.Y, dY), truncate
 
 
 def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
@@ -182,27 +183,36 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
     ``lengths (B,)`` marks a padded batch (see ``forward``); without a ``mask`` the
     loss then counts every real step and no padding step.
 
+    The exact gradient comes from ``rnn_lib._fast_bptt``, a copy of ``forward`` and
+    ``backward`` that computes the same numbers faster (tested against them); with
+    ``truncate`` the functions themselves run.
+
     Returns
     -------
     L : float
     grads : Gradients
     trace : Trace
     """
+    from . import _fast_bptt  # here, not at the top: it imports this module
     if loss not in ("mse", "cross_entropy"):
         raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'cross_entropy'")
     if loss == "cross_entropy" and output_activation not in (None, "softmax"):
         raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
                          f"{output_activation!r}")
     out = "softmax" if loss == "cross_entropy" else output_activation or "identity"
-    trace = forward(params, U, x_init, lengths=lengths, activation=activation,
-                    output_activation=out)
+    if truncate is None:
+        run, gradients = _fast_bptt.forward, _fast_bptt.backward
+    else:
+        run, gradients = forward, partial(backward, truncate=truncate)
+    trace = run(params, U, x_init, lengths=lengths, activation=activation,
+                output_activation=out)
     if mask is None:
         mask = trace.valid                                   # None, or the real steps
     if loss == "mse":
         L, dY = mse(trace.Y, target, mask)
-        return L, backward(params, trace, dY, truncate=truncate), trace
+        return L, gradients(params, trace, dY), trace
     L, dZ = softmax_cross_entropy(trace.Z, target, mask)
-    return L, backward(params, trace, dZ=dZ, truncate=truncate), trace
+    return L, gradients(params, trace, dZ=dZ), trace
 
 
 def global_norm(grads: Params) -> float:

@@ -190,15 +190,24 @@ def length_mask(lengths, T: int) -> np.ndarray:
     return (np.arange(T)[:, None] < arr[None, :]).astype(np.float64)
 
 
-def _valid_steps(lengths, U: np.ndarray) -> np.ndarray:
-    """The (T, B) mask m_t of a padded batch U (T, B, n_u), checked against U."""
+def forward_inputs(params, U, x_init, lengths, activation: str, output_activation: str):
+    """``forward``'s arguments checked: ``(params, U, x_init, valid)``.
+
+    ``valid`` is None, or for a padded batch (``lengths`` given) the (T, B) mask m_t.
+    """
+    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
+    check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
+    params = check_params(params)
+    U, x_init = check_inputs(params, U, x_init)
+    if lengths is None:
+        return params, U, x_init, None
     if U.ndim != 3:
         raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
     valid = length_mask(lengths, U.shape[0])
     if valid.shape[1] != U.shape[1]:
         raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
                          f"{U.shape[1]} sequences; give one length per sequence")
-    return valid
+    return params, U, x_init, valid
 
 
 def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "tanh",
@@ -231,11 +240,8 @@ def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "
     Trace
         ``X[t]`` is x_t and ``Y[t]`` is y_t, with the pre-activations, for ``backward``.
     """
-    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
-    params = check_params(params)
-    U, x_init = check_inputs(params, U, x_init)
-    valid = None if lengths is None else _valid_steps(lengths, U)   # m_t, (T, B)
+    params, U, x_init, valid = forward_inputs(params, U, x_init, lengths, activation,
+                                              output_activation)   # checked; valid: m_t
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
     # The input term has no state in it, so it is computed for every t at once,

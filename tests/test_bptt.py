@@ -4,6 +4,7 @@ import pytest
 
 import rnn_lib as rl
 from conftest import make_problem
+from rnn_lib import _fast_bptt
 
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"]
 
@@ -347,3 +348,47 @@ def test_long_padded_batch_matches_finite_differences(activation):
         assert rl.relative_error(a, b) < 1e-6, name
     num_x = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
     assert rl.relative_error(g.x_init, num_x) < 1e-6
+
+
+# -- the faster private copy used by loss_and_gradients ------------------------------------
+@pytest.mark.parametrize("activation", ACTIVATIONS)
+@pytest.mark.parametrize("B, n_x", [(None, 8), (16, 32), (3, 5)])
+def test_fast_copy_equals_the_plain_functions_on_long_runs(activation, B, n_x):
+    """_fast_bptt goes back in blocks (here 2048 / 32 / 1092 steps of a 517-step run with
+    (B, n_x) = (1, 8) / (16, 32) / (3, 5)); it must give the plain functions' numbers."""
+    rng = np.random.default_rng(n_x)
+    T = 517
+    p = rl.init_params(n_x, 3, 2, rng, spectral_radius=0.95)
+    p = p._replace(b_x=np.abs(rng.standard_normal(n_x)) * 0.3, b_y=rng.standard_normal(2))
+    batch = () if B is None else (B,)
+    U = rng.standard_normal((T,) + batch + (3,))
+    x_init = rng.standard_normal(batch + (n_x,))
+    lengths = None if B is None else rng.integers(1, T + 1, size=B)
+    if lengths is not None:
+        lengths[0] = T
+    for out in ["identity", "softmax"]:
+        kw = dict(lengths=lengths, activation=activation, output_activation=out)
+        plain, fast = rl.forward(p, U, x_init, **kw), _fast_bptt.forward(p, U, x_init, **kw)
+        for name, a, b in zip(rl.Trace._fields[:6], plain[:6], fast[:6]):
+            assert rl.relative_error(a, b) < 1e-13, name      # sums in another order
+        dY = rng.standard_normal(plain.Y.shape)
+        g, h = rl.backward(p, plain, dY), _fast_bptt.backward(p, fast, dY)
+        for name, a, b in zip(rl.Params._fields, g.params, h.params):
+            assert rl.relative_error(a, b) < 1e-12, name
+        assert rl.relative_error(g.x_init, h.x_init) < 1e-12
+        assert rl.relative_error(g.dX, h.dX) < 1e-12
+    dZ = rng.standard_normal(plain.Z.shape)                  # softmax cross-entropy's path
+    g, h = rl.backward(p, plain, dZ=dZ), _fast_bptt.backward(p, fast, dZ=dZ)
+    assert all(rl.relative_error(a, b) < 1e-12 for a, b in zip(g.params, h.params))
+
+
+def test_loss_and_gradients_is_forward_loss_and_backward(rng):
+    p, U, x_init = make_problem(rng, T=40, B=3)
+    target = rng.integers(0, 2, size=(40, 3))
+    L, g, tr = rl.loss_and_gradients(p, U, target, loss="cross_entropy", x_init=x_init,
+                                     lengths=np.array([40, 7, 23]))
+    plain = rl.forward(p, U, x_init, lengths=np.array([40, 7, 23]), output_activation="softmax")
+    L2, dZ = rl.softmax_cross_entropy(plain.Z, target, plain.valid)
+    assert L == pytest.approx(L2, rel=1e-13)
+    for a, b in zip(g.params, rl.backward(p, plain, dZ=dZ).params):
+        assert rl.relative_error(a, b) < 1e-12
