@@ -59,6 +59,14 @@ def env_for(copy: Path) -> dict:
     return env
 
 
+def failure(build) -> str:
+    """The first error line of a failed build's log, to print beside its time."""
+    if build["rc"] == 0:
+        return ""
+    errors = [t for _, t in build["lines"] if "Error" in t or "Warning, treated" in t]
+    return f"[{(errors or [t for _, t in build['lines']][-1:] or [''])[0][:300]}] "
+
+
 def measure_round(k, versions_, kinds, quick, work, results):
     """One round: every kind, for both versions in turn (the order alternates)."""
     order = list(versions_.items()) if k % 2 == 0 else list(versions_.items())[::-1]
@@ -80,14 +88,13 @@ def measure_round(k, versions_, kinds, quick, work, results):
             out = work / f"{label}-{k}-build"
             if kind == "cold":
                 b = timed_build(copy, env=env_for(copy), out=out)
-                note(label, kind, b["seconds"] if b["rc"] == 0 else None,
-                     "" if b["rc"] == 0 else f"[{b['lines'][-1][1] if b['lines'] else ''}] ")
+                note(label, kind, b["seconds"] if b["rc"] == 0 else None, failure(b))
             elif kind == "warm":
                 if not (out / "_build").exists():
                     b = timed_build(copy, env=env_for(copy), out=out)  # warm needs a cold one
                 edit_markdown(warm_edit(copy), k)
                 b = timed_build(copy, env=env_for(copy), out=out)
-                note(label, kind, b["seconds"] if b["rc"] == 0 else None)
+                note(label, kind, b["seconds"] if b["rc"] == 0 else None, failure(b))
             elif kind == "pytest":
                 args = ["tests/test_elman.py"] if quick else ["-n", "auto"]
                 r = run_pytest(copy, args, env=env_for(copy))

@@ -14,7 +14,7 @@ TITLE = "Book build"
 #: the one notebook --quick executes, written into the copy (the chapters render unexecuted)
 QUICK_NOTEBOOK = "chapters/zz_benchmark_quick.ipynb"
 QUICK_CELL = '''import numpy as np
-from rnn_lib.interactive import Explorer, Slider, grid
+from rnn_lib.interactive import Explorer, Slider
 
 def setup(fig):
     ax = fig.subplots()
@@ -25,7 +25,8 @@ def setup(fig):
         return f"a = {a:g}"
     return update
 
-Explorer(setup, [Slider("a", grid(-0.9, 0.9, 0.3), 0.6, "a")], title="powers of a")'''
+Explorer(setup, [Slider("a", [-0.9, -0.6, -0.3, 0, 0.3, 0.6, 0.9], 0.6, "a")],
+         title="powers of a")'''
 
 
 def warm_edit(book: Path) -> Path:
