@@ -16,11 +16,11 @@ A notebook makes an :class:`Explorer` from a ``setup`` function and a list of
 - **Live face** (JupyterLab, Notebook, VS Code, Colab): ipywidgets sliders under an
   image of the figure; moving a slider calls ``update`` and swaps the image in place.
 - **Static face** (the built website, no kernel): ``update`` runs for every grid point
-  of the static sliders when the notebook executes; the frames go into the page with a
-  plain ``<input type="range">`` per slider and a few lines of JavaScript that swap the
-  image (``templates/static_face.*``). A frame is an SVG of the moving artists
-  (``svg_frames``) or, for images and for figures whose SVG would outgrow the budget, a
-  lossless WebP. Element ids are a hash of the content: same figure, same bytes.
+  of the static sliders when the notebook executes; the page gets the frames, a plain
+  ``<input type="range">`` per slider and a few lines of JavaScript that swap them
+  (``templates/static_face.*``). A frame is an SVG of the moving artists
+  (``svg_frames``), or a lossless WebP for images and for SVG over the budget. Element
+  ids are a hash of the content: same figure, same bytes.
 
 Which face an output carries: the book build (``_ext/book_build.py``) sets
 ``RNN_BOOK_STATIC=1`` for its kernels, and outputs then carry only the static face (no
@@ -33,9 +33,8 @@ them as diverged. Artists that ``setup`` marks ``animated=True`` are the ones th
 change; the rest is drawn once as a background, and each frame draws only them over it.
 
 The status line that ``update`` may return (the regime, a count, an error) is text
-above the image in both faces, not pixels: sharp at any zoom, announced by a screen
-reader (``aria-live``), part of each frame's alt text and printed caption, and free to
-draw (matplotlib takes ~38 ms for a 60-character line, more than a whole frame).
+above the image, not pixels: sharp, read out (``aria-live``), part of each frame's alt
+text and printed caption, and free to draw (matplotlib takes ~38 ms a line of text).
 """
 from __future__ import annotations
 
@@ -47,7 +46,6 @@ import io
 import itertools
 import json
 import os
-import zlib
 from typing import Callable, NamedTuple, Sequence
 
 import numpy as np
@@ -91,13 +89,10 @@ class Slider(NamedTuple):
     static_values: Sequence[float] | None = None
 
     def grid(self, static: bool = False) -> list:
-        """The slider's positions (the static face's with ``static=True``).
-
-        Numbers become floats; a slider over names (e.g. activation functions,
-        ``fmt="{}"``) keeps them as they are.
-        """
-        vals = self.values if not static or self.static_values is None else self.static_values
-        vals = list(vals)
+        """The slider's positions (the static face's with ``static=True``): floats, or
+        names as they are (e.g. activation functions, ``fmt="{}"``)."""
+        vals = list(self.values if not static or self.static_values is None
+                    else self.static_values)
         if not any(isinstance(v, str) for v in vals):
             vals = [float(v) for v in vals]
         if len(vals) < 2:
@@ -266,12 +261,8 @@ class Explorer:
         return self._pixels()
 
     def overlay(self, **values) -> Image.Image:
-        """Only the animated artists at these values, on a transparent canvas.
-
-        The static face stacks this over the background, which it sends once, so a
-        frame holds just the lines and labels that move (measured: about a third of
-        the bytes of a whole frame). Without animated artists it is the whole frame.
-        """
+        """Only the animated artists at these values, on a transparent canvas (the whole
+        frame when nothing is animated): the static face stacks it over the background."""
         if not self._animated:
             return self.render(**values)
         self._apply(values)
@@ -300,21 +291,21 @@ class Explorer:
 
     def frames(self) -> list[bytes]:
         """Every frame of the static grid, in ``static_grid()`` order: SVG text (UTF-8)
-        or WebP bytes, as ``frame_format`` says."""
+        or WebP bytes, as ``frame_format`` says. SVG when every animated artist can be
+        drawn so and (unless ``vector=True``) the frames fit ``FRAME_BUDGET`` gzipped."""
         if self._frames is None:
             made = None
             if self.vector is not False and svg_frames.drawable(self._animated):
                 made = self._make_frames(vector=True)
+                if not self.vector and gzip_size(made[2]) > FRAME_BUDGET:
+                    made = None
             self.frame_format = "svg" if made else "webp"
             self._frames, self._statuses, self._uris = made or self._make_frames(vector=False)
         return self._frames
 
     def _make_frames(self, vector: bool):
-        """Frames, status lines and data URIs over the static grid; for SVG, None once
-        the URIs outgrow ``FRAME_BUDGET`` gzipped (unless ``vector=True`` was asked)."""
+        """Frames, status lines and data URIs over the static grid, as SVG or WebP."""
         frames, statuses, uris = [], [], []
-        packer, packed = zlib.compressobj(6, wbits=31), 0  # gzip_size, frame by frame
-        give_up = vector and not self.vector
         for v in self.static_grid():
             if vector:
                 self._apply(v)
@@ -325,11 +316,6 @@ class Explorer:
                 frames.append(_to_webp(self.overlay(**v), self.colors))
                 uris.append(_data_uri(frames[-1]))
             statuses.append(self.status)
-            packed += len(packer.compress(uris[-1].encode()))
-            if give_up and packed > FRAME_BUDGET:
-                return None
-        if give_up and packed + len(packer.flush()) > FRAME_BUDGET:
-            return None
         return frames, statuses, uris
 
     def statuses(self) -> list[str]:
@@ -342,10 +328,8 @@ class Explorer:
         (``templates/static_face.*``)."""
         if self._static_html is not None:
             return self._static_html
-        grid, statuses = self.static_grid(), self.statuses()
-        uris = self._uris
-        size = gzip_size(uris)
-        if size > FRAME_BUDGET:
+        grid, statuses, uris = self.static_grid(), self.statuses(), self._uris
+        if (size := gzip_size(uris)) > FRAME_BUDGET:
             raise ValueError(f"static frames take {size} bytes gzipped, over the "
                              f"{FRAME_BUDGET}-byte budget of one figure; use fewer grid "
                              "values or a lower dpi")
@@ -413,6 +397,4 @@ class Explorer:
             return {"text/html": self.static_html(), "text/plain": text}
         bundle = self.widget._repr_mimebundle_(include=include, exclude=exclude)
         data = bundle[0] if isinstance(bundle, tuple) else bundle
-        data = dict(data or {})
-        data["text/plain"] = text
-        return data
+        return {**(data or {}), "text/plain": text}
