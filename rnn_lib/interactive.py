@@ -115,7 +115,7 @@ class Slider(NamedTuple):
 def grid(lo: float, hi: float, step: float) -> np.ndarray:
     """Slider positions lo, lo + step, ..., hi, rounded so that 0 and round values
     (e.g. 0.9 on a 0.05 grid) are hit exactly."""
-    return np.round(np.arange(lo, hi + step / 2, step), 6)
+    return np.round(np.arange(lo, hi + step / 2, step), 6) + 0.0     # + 0.0: no -0.0
 
 
 PRINT_FRAMES = 4

@@ -40,9 +40,13 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, check_choice
-from .activations import HIDDEN_ACTIVATIONS, OUTPUT_ACTIVATIONS, hidden_activation
+from .activations import (
+    HIDDEN_ACTIVATIONS,
+    OUTPUT_ACTIVATIONS,
+    hidden_activation,
+    output_activation_vjp,
+)
 from .activations import output_activation as output_map
-from .activations import output_activation_vjp
 from .elman import Params, check_inputs, check_params, init_params, length_mask
 from .losses import mse, softmax_cross_entropy
 

@@ -104,15 +104,9 @@ def test_static_html_is_deterministic_and_complete(explorer, monkeypatch):
     # The status line: one per frame, shown above the image when there is one.
     assert meta["status"] == ex.statuses() and len(meta["status"]) == len(meta["frames"])
     assert ('<p class="rnnfig-status" aria-live="polite">' in page) == any(meta["status"])
-    if name in STATUS_LINE:                  # every position has its sentence, as text
-        assert all(meta["status"]), name
-        assert not any(isinstance(a, Text) for a in ex._animated), name
-
-
-#: the figures whose update returns a status line (instead of drawing it as a title)
-STATUS_LINE = {"linear_map", "cobweb", "weather", "phase_portrait", "impulse",
-               "observability", "hidden_state", "rnn_phase", "forecast", "sentiment_steps",
-               "waveform_generation", "gradient_flow", "non_normal", "cliff", "truncation"}
+    # Every book figure gives each position its sentence as text, not drawn in pixels.
+    assert all(meta["status"]), name
+    assert not any(isinstance(a, Text) for a in ex._animated), name
 
 
 def _toy(colors=64, status=None):

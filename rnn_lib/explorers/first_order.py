@@ -253,7 +253,7 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
         return update
 
     return Explorer(setup, [
-        Slider("lam1", grid(-0.4, 1.4, 0.1) + 0.0, 0.8, "λ₁",          # + 0.0: no -0.0
+        Slider("lam1", grid(-0.4, 1.4, 0.1), 0.8, "λ₁",
                static_values=grid(-0.4, 1.4, 0.3)),
         Slider("lam2", grid(0.2, 1.4, 0.1), 0.8, "λ₂"),
         Slider("omega", grid(0, 0.8, 0.05), 0.3, "ω", static_values=grid(0, 0.6, 0.15)),

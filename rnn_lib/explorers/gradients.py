@@ -353,11 +353,3 @@ def plot_success_by_lag(lags, accuracy, *, grad_reach=None, ax=None):
     ax.set_title("Remembering a sign for L steps: success against the lag", fontsize=10)
     return ax
 
-
-#: every slider figure of this module, for the frame-sweep tests and benchmarks
-EXPLORERS = {
-    "gradient_flow": gradient_flow_explorer,
-    "non_normal": non_normal_explorer,
-    "cliff": cliff_explorer,
-    "truncation": truncation_explorer,
-}

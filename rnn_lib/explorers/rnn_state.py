@@ -171,7 +171,7 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
         Slider("rho", grid(0.1, 2.0, 0.05), 0.9, "ρ(W_xx)",
                static_values=grid(0.3, 1.5, 0.1)),
         Slider("gain", grid(0.0, 4.0, 0.25), 1.0, "input gain g", "{:.2f}"),
-        Slider("b", grid(-1.0, 1.0, 0.1) + 0.0, 0.0, "bias b", "{:+.1f}"),   # + 0.0: no -0.0
+        Slider("b", grid(-1.0, 1.0, 0.1), 0.0, "bias b", "{:+.1f}"),
         Slider("sigma", ["tanh", "relu", "identity"], "tanh", "σ", "{}"),
     ], static=["rho", "sigma"], title="Hidden state x_t of a random RNN (n_x = 24)",
         figsize=(6.4, 4.7), colors=0)
