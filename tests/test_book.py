@@ -70,7 +70,8 @@ def test_build_extension_gives_the_kernels_the_process_settings(monkeypatch):
     settings = sys.modules["process_env"].PROCESS_ENV
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")
     for name in [ext.STATIC_ENV] + [n for n in settings if n != "OPENBLAS_NUM_THREADS"]:
-        monkeypatch.delenv(name, raising=False)
+        monkeypatch.setenv(name, "")          # recorded, so the undo removes what setup sets
+        monkeypatch.delenv(name)
 
     class App:
         def connect(self, event, handler):
