@@ -9,10 +9,10 @@ and lets the optimiser move the five parameters:
                         theta <- theta - lr (m / (1-b1^k)) / (sqrt(s / (1-b2^k)) + eps)
 
 ``train`` returns the trained parameters and a history dict (loss, gradient norm
-before clipping, whether the step was clipped, and an optional metric), so that a
-chapter can plot the run. With a validation ``metric`` it can stop early: it keeps
-the best parameters seen and stops after ``patience`` evaluations without
-improvement, or as soon as the metric reaches ``stop_at``.
+before clipping, whether the step was clipped, the length of each update, and an
+optional metric), so that a chapter can plot the run. With a validation ``metric``
+it can stop early: it keeps the best parameters seen and stops after ``patience``
+evaluations without improvement, or as soon as the metric reaches ``stop_at``.
 
 The parameters may be a ``Params`` or any nested tuple of arrays (e.g. an
 encoder-decoder ``Seq2Seq``) when an ``objective`` gives the loss and gradients.
@@ -172,7 +172,9 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
         ``stop_at`` the ones with the best metric.
     history : dict
         ``loss`` (steps run,) the loss before each update; ``grad_norm`` the
-        global gradient norm before clipping; ``clipped`` bool;
+        global gradient norm before clipping; ``clipped`` bool; ``step_norm`` the
+        global norm of each update, ||theta_new - theta_old|| (at most lr * clip
+        for plain SGD with clipping, not for momentum or Adam);
         ``metric_step`` and ``metric`` (arrays, empty without ``metric``);
         ``best_step`` and ``best_metric`` (None without ``metric``);
         ``stopped_early``: True if ``patience`` or ``stop_at`` ended the run;
@@ -204,7 +206,7 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
         patience = as_int(patience, "patience", minimum=1)
     sign = 1.0 if higher_is_better else -1.0
 
-    losses, norms, clipped, m_steps, m_values = [], [], [], [], []
+    losses, norms, clipped, moves, m_steps, m_values = [], [], [], [], [], []
     diverged_at = best_step = best_value = best_params = None
     stopped_early = False
 
@@ -246,7 +248,9 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
         clipped.append(clip is not None and norm > clip)
         if clip is not None:
             g, _ = clip_by_global_norm(g, clip)
-        params = opt.step(params, g)
+        new = opt.step(params, g)
+        moves.append(global_norm(tree_map(np.subtract, new, params)))   # ||update||
+        params = new
     else:
         if metric is not None:
             evaluate(steps)
@@ -254,7 +258,7 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
         params = best_params
     history = {
         "loss": np.array(losses), "grad_norm": np.array(norms),
-        "clipped": np.array(clipped, dtype=bool),
+        "clipped": np.array(clipped, dtype=bool), "step_norm": np.array(moves),
         "metric_step": np.array(m_steps, dtype=int), "metric": np.array(m_values),
         "best_step": best_step, "best_metric": best_value,
         "stopped_early": stopped_early, "diverged_at": diverged_at,

@@ -100,6 +100,73 @@ def test_clipping_is_recorded_and_caps_the_step():
     assert not hist2["clipped"][0]
 
 
+def test_step_norm_is_the_length_of_each_update():
+    p, data = _tiny()
+    p1, hist = train(p, data, steps=1, optimizer="adam", lr=0.01)
+    step = np.sqrt(sum(np.sum((a - b) ** 2) for a, b in zip(p1, p)))
+    assert hist["step_norm"].shape == (1,) and hist["step_norm"][0] == pytest.approx(step)
+
+
+def test_plain_sgd_with_clipping_never_steps_further_than_lr_times_clip():
+    p, data = _tiny(lag=4)
+    lr, clip = 0.5, 0.1
+    _, hist = train(p, data, steps=40, optimizer="sgd", lr=lr,
+                    optimizer_options={"momentum": 0.0}, clip=clip)
+    assert hist["clipped"].any()
+    assert hist["step_norm"].max() <= lr * clip * (1 + 1e-12)
+    assert hist["step_norm"][hist["clipped"]] == pytest.approx(lr * clip)
+
+
+def test_momentum_can_step_further_than_lr_times_clip_but_not_lr_clip_over_1_minus_mu():
+    p, data = _tiny(lag=4)
+    lr, clip, mu = 0.5, 0.01, 0.9
+    _, hist = train(p, data, steps=60, optimizer="sgd", lr=lr,
+                    optimizer_options={"momentum": mu}, clip=clip)
+    assert hist["clipped"].all()
+    assert hist["step_norm"].max() > 3 * lr * clip              # momentum adds up the steps
+    assert hist["step_norm"].max() <= lr * clip / (1 - mu) * (1 + 1e-12)
+
+
+def test_adam_steps_do_not_depend_on_the_scale_of_the_gradient():
+    """Clipping every step to a small norm does not make Adam's steps short: its first
+    step moves every parameter by about lr (a step of lr * sqrt(n_params)), whatever
+    clip is, and clipping every step at 0.1 or at 0.01 gives the same path (up to eps)."""
+    p, data = _tiny(lag=4)
+    lr = 0.01
+    (q1, h1), (q2, h2) = (train(p, data, steps=20, optimizer="adam", lr=lr, clip=clip)
+                          for clip in (0.1, 0.01))
+    assert h1["clipped"].all() and h2["clipped"].all()
+    assert h2["step_norm"][0] == pytest.approx(lr * np.sqrt(p.n_params), rel=1e-4)
+    assert h2["step_norm"].min() > 5 * lr * 0.01                 # far longer than lr * clip
+    assert np.allclose(h1["step_norm"], h2["step_norm"], rtol=1e-4)
+    assert all(np.allclose(a, b, atol=1e-5) for a, b in zip(q1, q2))
+
+
+class _Scaled:
+    """Adam fed the gradient times a constant."""
+
+    def __init__(self, factor):
+        self.factor, self.adam = factor, Adam(lr=0.01)
+
+    def step(self, params, grads):
+        return self.adam.step(params, rl.Params(*(self.factor * g for g in grads)))
+
+
+def test_adam_is_invariant_to_multiplying_every_gradient_by_a_constant():
+    p, data = _tiny(lag=4)
+    (q1, h1), (q2, h2) = (train(p, data, steps=30, optimizer=_Scaled(f)) for f in (1.0, 1e3))
+    assert np.allclose(h1["step_norm"], h2["step_norm"], rtol=1e-4)
+    assert all(np.allclose(a, b, rtol=1e-4, atol=1e-8) for a, b in zip(q1, q2))
+    _, h3 = train(p, data, steps=30, optimizer=SGD(lr=0.01, momentum=0.0))
+    _, h4 = train(p, data, steps=2, optimizer=_SGDScaled(1e3))
+    assert h4["step_norm"][0] == pytest.approx(1e3 * h3["step_norm"][0])   # SGD is not
+
+
+class _SGDScaled(_Scaled):
+    def __init__(self, factor):
+        self.factor, self.adam = factor, SGD(lr=0.01, momentum=0.0)
+
+
 def test_truncation_and_an_optimizer_object_are_passed_through():
     p, data = _tiny()
     _, h_exact = train(p, data, steps=1, optimizer=SGD(lr=0.1, momentum=0.0))
@@ -137,6 +204,73 @@ def test_training_rejects_bad_arguments():
         train(p, data, steps=1, metric=3)
     with pytest.raises(TypeError, match="params must be rnn_lib.Params"):
         train({"W_xx": 1}, data, steps=1)
+
+
+# -- steps to solve delayed recall ------------------------------------------------------
+def _elman(n_x=8):
+    return (lambda rng: rl.init_params(n_x, 1, 1, rng, spectral_radius=0.9),
+            tasks.recall_objective(rl.loss_and_gradients),
+            lambda p, U: rl.forward(p, U).Y)
+
+
+def test_steps_to_solve_counts_the_steps_until_the_validation_accuracy_is_reached():
+    init, objective, predict = _elman()
+    r = tasks.steps_to_solve(init, objective, predict, 3, seeds=[0, 1], budget=600,
+                             eval_every=20, n_val=200, n_test=300)
+    assert r.lag == 3 and r.budget == 600 and list(r.seeds) == [0, 1]
+    assert r.n_solved == 2 and np.all(r.steps % 20 == 0) and np.all(r.steps <= 600)
+    for steps, h in zip(r.steps, r.histories):
+        # the first evaluation at or above the threshold, and training stopped there
+        assert h["metric"][-1] >= 0.95 and np.all(h["metric"][:-1] < 0.95)
+        assert h["metric_step"][-1] == steps == len(h["loss"])
+    assert np.all(r.test_accuracy > 0.85)                  # on sequences never seen
+    assert r.median == np.median(r.steps)
+    again = tasks.steps_to_solve(init, objective, predict, 3, seeds=[1], budget=600,
+                                 eval_every=20, n_val=200, n_test=300)
+    assert again.steps[0] == r.steps[1]                    # a seed fixes the whole run
+
+
+def test_steps_to_solve_reports_a_failure_within_the_budget_as_nan():
+    init, objective, predict = _elman()
+    r = tasks.steps_to_solve(init, objective, predict, 30, seeds=[0, 1, 2], budget=20,
+                             eval_every=10, n_val=100, n_test=100)
+    assert r.n_solved == 0 and np.all(np.isnan(r.steps)) and r.median == np.inf
+    assert all(len(h["loss"]) == 20 for h in r.histories)
+
+
+def test_steps_to_solve_takes_any_model_and_passes_options_on():
+    """Options reach the model's loss_and_gradients (a truncated gradient differs from
+    the exact one), and another unit with the same interface fits (the leaky unit)."""
+    from rnn_lib import leaky
+    init, objective, predict = _elman()
+    kw = dict(seeds=[0], budget=10, eval_every=10, n_val=50, n_test=50)
+    cut = tasks.recall_objective(rl.loss_and_gradients, truncate=0)
+    exact = tasks.steps_to_solve(init, objective, predict, 3, **kw).histories[0]["grad_norm"]
+    trunc = tasks.steps_to_solve(init, cut, predict, 3, **kw).histories[0]["grad_norm"]
+    assert exact[0] != pytest.approx(trunc[0])
+    r = tasks.steps_to_solve(init, tasks.recall_objective(leaky.loss_and_gradients, alpha=0.5),
+                             lambda p, U: leaky.forward(p, U, alpha=0.5).Y, 3, seeds=[0],
+                             budget=600, eval_every=20, n_val=200, n_test=200)
+    assert r.n_solved == 1
+
+
+def test_steps_to_solve_docstring_example_runs():
+    import doctest
+    assert doctest.testmod(tasks).failed == 0
+
+
+def test_steps_to_solve_rejects_bad_arguments():
+    init, objective, predict = _elman()
+    with pytest.raises(TypeError, match="predict must be a function"):
+        tasks.steps_to_solve(init, objective, None, 3)
+    with pytest.raises(ValueError, match=r"threshold is an accuracy in \(0, 1\], got 1.5"):
+        tasks.steps_to_solve(init, objective, predict, 3, threshold=1.5)
+    with pytest.raises(ValueError, match="seeds is empty"):
+        tasks.steps_to_solve(init, objective, predict, 3, seeds=[])
+    with pytest.raises(ValueError, match="budget must be >= 1"):
+        tasks.steps_to_solve(init, objective, predict, 3, budget=0)
+    with pytest.raises(TypeError, match="loss_and_gradients must be a function"):
+        tasks.recall_objective("rnn")
 
 
 # -- tasks --------------------------------------------------------------------------------
