@@ -3,9 +3,9 @@
 An autonomous first-order system runs on its own, x_t = f(x_{t-1}); a driven one
 also reads an input, x_t = f(x_{t-1}, u_t); a state-space model adds an observation
 y_t = h(x_t). This module simulates them for any Python callables, finds the fixed
-points of scalar maps with their stability, gives the linear map's closed form,
-names the behaviour of a 2-D linear system x_t = A x_{t-1} from its eigenvalues,
-and makes the cloud inputs of the article's weather model.
+points of scalar maps with their kind (stable, unstable or marginal), gives the linear
+map's closed form, names the behaviour of a 2-D linear system x_t = A x_{t-1} from its
+eigenvalues, and makes the cloud inputs of the article's weather model.
 """
 from __future__ import annotations
 
@@ -118,24 +118,53 @@ def linear_fixed_point(a: float, b: float) -> float | None:
     return None if a == 1.0 else b / (1.0 - a)
 
 
+#: |f'(x*)| within this of 1 counts as marginal (the same tolerance as chapter 3's
+#: rnn_dynamics): a slope computed by a central difference is off by ~1e-10
+MARGINAL_TOL = 1e-6
+
+
 class FixedPoint(NamedTuple):
-    """A fixed point x* = f(x*) of a scalar map, with slope f'(x*) and |f'(x*)| < 1."""
+    """A fixed point x* = f(x*) of a scalar map, its slope f'(x*) and its kind.
+
+    ``kind`` is 'stable' (|f'(x*)| < 1: nearby orbits are pulled in by a fixed factor
+    per step), 'unstable' (|f'(x*)| > 1: pushed out) or 'marginal' (|f'(x*)| = 1 within
+    a tolerance: the tangent line neither shrinks nor stretches, so the slope cannot
+    decide; the bend of f does, and orbits move towards or away from x* slowly, e.g.
+    like 1/sqrt(t) for tanh at x* = 0).
+    """
 
     x: float
     slope: float
-    stable: bool
+    kind: str
+
+    @property
+    def stable(self) -> bool:
+        """True for kind 'stable' (a marginal point may attract, but not by a fixed factor)."""
+        return self.kind == "stable"
+
+
+def stability(slope: float, marginal_tol: float = MARGINAL_TOL) -> str:
+    """'stable', 'unstable' or 'marginal' for a fixed point with slope f'(x*) (chapter 1)."""
+    mod = abs(float(slope))
+    if abs(mod - 1.0) <= marginal_tol:
+        return "marginal"
+    return "stable" if mod < 1.0 else "unstable"
 
 
 def fixed_points(f: Callable[[np.ndarray], np.ndarray], lo: float = -10.0, hi: float = 10.0,
-                 *, df: Callable | None = None, n_grid: int = 4001,
-                 tol: float = 1e-12) -> list[FixedPoint]:
-    """Fixed points of a scalar map on [lo, hi], found numerically, with their stability.
+                 *, df: Callable | None = None, n_grid: int = 4001, tol: float = 1e-12,
+                 marginal_tol: float = MARGINAL_TOL) -> list[FixedPoint]:
+    """Fixed points x* = f(x*) of a scalar map on [lo, hi], found numerically, with their kind.
 
     Looks for sign changes of g(x) = f(x) - x on a grid of ``n_grid`` points and
-    refines each by bisection to ``tol``. A fixed point is stable when |f'(x*)| < 1
-    (nearby orbits are pulled in). ``df`` gives f'; without it a central difference
-    is used. Fixed points where g touches zero without crossing (tangencies) are
-    found only if they land on the grid.
+    refines each by bisection to ``tol``. The kind comes from the slope f'(x*)
+    (``df`` if given, else a central difference): stable when |f'(x*)| < 1, unstable
+    when > 1, marginal when it is 1 to within ``marginal_tol`` (chapter 1, §1.2).
+    Fixed points where g touches zero without crossing (tangencies, which are
+    marginal) are found only if they land on the grid.
+
+    Raises ``ValueError`` when f(x) = x at every grid point (the identity, e.g.
+    x_t = a x_{t-1} + b with a = 1, b = 0): then every x is fixed.
 
     Returns
     -------
@@ -153,6 +182,10 @@ def fixed_points(f: Callable[[np.ndarray], np.ndarray], lo: float = -10.0, hi: f
 
     xs = np.linspace(lo, hi, n_grid)
     gs = g(xs)
+    if np.all(gs == 0.0):
+        raise ValueError(f"f(x) = x at every one of the {n_grid} grid points of [{lo:g}, "
+                         f"{hi:g}]: every x is fixed (e.g. x_t = a x_{{t-1}} + b with a = 1, "
+                         "b = 0), there is no list of fixed points to give")
     roots = list(xs[gs == 0.0])
     for i in np.nonzero(np.sign(gs[:-1]) * np.sign(gs[1:]) < 0)[0]:
         a, b, ga = xs[i], xs[i + 1], gs[i]
@@ -173,16 +206,48 @@ def fixed_points(f: Callable[[np.ndarray], np.ndarray], lo: float = -10.0, hi: f
         else:
             e = 1e-6 * max(1.0, abs(r))
             slope = float((f(np.array(r + e)) - f(np.array(r - e))) / (2 * e))
-        out.append(FixedPoint(float(r), slope, abs(slope) < 1.0))
+        out.append(FixedPoint(float(r), slope, stability(slope, marginal_tol)))
     return out
 
 
-def classify_2d(A) -> str:
+def eigenvalues_2d(A) -> np.ndarray:
+    """Eigenvalues of a 2x2 matrix from its characteristic polynomial, sorted by modulus.
+
+        lambda = (tr A +- sqrt(tr(A)^2 - 4 det A)) / 2
+
+    A discriminant within round-off of 0 counts as 0, so a double eigenvalue comes out
+    real (``np.linalg.eigvals`` may return it as a complex pair 1.1 +- 8e-9 i, which
+    would name a node a spiral). Returns a real array when both are real, else the
+    complex pair (imaginary part of the first > 0).
+
+    Parameters
+    ----------
+    A : ndarray, shape (2, 2)
+    """
+    A = as_float_array(A, "A", ndim=(2,))
+    if A.shape != (2, 2):
+        raise ValueError(f"A must have shape (2, 2), got {A.shape}")
+    tr = A[0, 0] + A[1, 1]
+    det = A[0, 0] * A[1, 1] - A[0, 1] * A[1, 0]
+    disc = tr * tr - 4.0 * det
+    scale = max(tr * tr, 4.0 * abs(det), np.finfo(float).tiny)
+    if disc < -1e-12 * scale:                              # a complex pair c +- i w
+        w = 0.5 * np.sqrt(-disc)
+        return np.array([0.5 * tr + 1j * w, 0.5 * tr - 1j * w])
+    root = np.sqrt(max(disc, 0.0)) if disc > 1e-12 * scale else 0.0
+    lam = np.array([0.5 * (tr - root), 0.5 * (tr + root)])
+    return lam[np.argsort(np.abs(lam), kind="stable")]
+
+
+def classify_2d(A, tol: float = 1e-9) -> str:
     """Name the behaviour of x_t = A x_{t-1} from the eigenvalues lambda_1, lambda_2 of A.
 
-    Complex eigenvalues turn the state: a spiral in (|lambda| < 1), out (> 1) or a
-    centre (= 1). Real ones give a node (both |lambda| < 1: stable; both > 1:
-    unstable), a saddle (one of each) or, with some |lambda| = 1, the borderline.
+    Complex eigenvalues |lambda| e^{+-i theta} turn the state by theta per step: a
+    spiral in (|lambda| < 1), out (> 1) or a centre (= 1). Real ones give a node
+    (both |lambda| < 1: stable; both > 1: unstable), a saddle (one inside the unit
+    circle, one outside) or, with some |lambda| = 1 (within ``tol``), a marginal case.
+    A negative real eigenvalue flips the state along its eigenvector at every step,
+    and the name says so. The eigenvalues come from ``eigenvalues_2d``.
 
     Parameters
     ----------
@@ -192,22 +257,21 @@ def classify_2d(A) -> str:
     -------
     str, e.g. "spiral in (stable)"
     """
-    A = as_float_array(A, "A", ndim=(2,))
-    if A.shape != (2, 2):
-        raise ValueError(f"A must have shape (2, 2), got {A.shape}")
-    lam = np.linalg.eigvals(A)
-    mods = np.sort(np.abs(lam))
-    if np.any(np.abs(lam.imag) > 1e-12):
-        if np.isclose(mods[1], 1.0):
+    lam = eigenvalues_2d(A)
+    mods = np.abs(lam)                                     # sorted: mods[0] <= mods[1]
+    if np.iscomplexobj(lam):
+        if abs(mods[1] - 1.0) <= tol:
             return "centre (|λ| = 1): circles forever"
         return "spiral in (stable)" if mods[1] < 1 else "spiral out (unstable)"
+    flips = int(np.sum(lam < 0))
+    note = {0: "", 1: ", flips along one eigenvector", 2: ", flips every step"}[flips]
+    if np.any(np.abs(mods - 1.0) <= tol):
+        return f"marginal (|λ| = 1{note})"
     if mods[1] < 1:
-        return "node (stable)"
+        return f"node (stable{note})"
     if mods[0] > 1:
-        return "node (unstable)"
-    if mods[0] < 1 < mods[1]:
-        return "saddle (unstable)"
-    return "borderline (|λ| = 1)"
+        return f"node (unstable{note})"
+    return f"saddle (unstable{note})"
 
 
 def weather_inputs(T: int, rng: np.random.Generator) -> np.ndarray:

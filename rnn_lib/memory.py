@@ -169,6 +169,12 @@ def recover_inputs(A, B, x, T: int) -> np.ndarray:
     keep them apart. Otherwise many input sequences lead to the same state,
     and this raises ``ValueError``.
 
+    Only the rank is checked. When M is nearly singular (two memories almost
+    equal, e.g. A = diag(0.6, 0.6 + 1e-7, 0.9) gives cond(M) ~ 1e8), the answer is
+    exact for an exact state but a tiny error in x comes back up to cond(M) times
+    larger in the inputs: ``np.linalg.cond(input_map(A, B, T))`` says how fragile
+    the recovery is (chapter 2, §2.3).
+
     Returns
     -------
     U : ndarray, shape (T, n_u)
@@ -220,6 +226,9 @@ def estimate_state(A, C, Y) -> np.ndarray:
     (least squares, exact when the observations are). Raises ``ValueError`` when
     O has rank < n_x: then a whole line (plane, ...) of states fits the
     observations and no number of repeats of the same look can tell them apart.
+    Only the rank is checked: with a nearly singular O (a rotation by a small angle
+    seen through one coordinate, chapter 2, §2.5) an error in y comes back up to
+    cond(O) times larger in x_0 (``np.linalg.cond(observability_matrix(A, C, k))``).
 
     Parameters
     ----------

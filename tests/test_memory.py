@@ -143,3 +143,28 @@ def test_embed_reads_words_in_order():
         mem.embed("I like pizza")
     with pytest.raises(ValueError, match="at least one word"):
         mem.embed([])
+
+
+def test_recovery_is_exact_but_fragile_when_two_memories_nearly_agree():
+    """The rank check passes, the answer is exact for an exact state, and a 1e-6
+    error in the state moves the inputs by far more (the docstring's warning)."""
+    A, B = np.diag([0.6, 0.6 + 1e-7, 0.9]), np.ones((3, 1))
+    U = np.array([[1.0], [-2.0], [0.5]])
+    x = mem.linear_state(A, B, U)[-1]
+    M = mem.input_map(A, B, 3)
+    assert np.linalg.cond(M) > 1e7
+    assert np.allclose(mem.recover_inputs(A, B, x, 3), U, atol=1e-6)
+    noisy = mem.recover_inputs(A, B, x + np.array([1e-6, 0.0, 0.0]), 3)
+    assert np.max(np.abs(noisy - U)) > 1.0
+
+
+def test_observability_figure_has_the_angles_its_question_names():
+    from rnn_lib.explorers import state_space as ss
+    ex = ss.observability_explorer()
+    theta = next(s for s in ex.sliders if s.name == "theta").grid(static=True)
+    assert {0.0, 5.0, 15.0, 175.0, 180.0} <= set(theta)
+    ex.render(theta=5.0, k=2.0)
+    cond5 = float(ex.status.split("condition number ")[1].split(";")[0])
+    ex.render(theta=15.0, k=2.0)
+    cond15 = float(ex.status.split("condition number ")[1].split(";")[0])
+    assert cond5 > 2 * cond15

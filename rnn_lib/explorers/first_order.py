@@ -13,6 +13,7 @@ import numpy as np
 
 from ..dynamics import (
     classify_2d,
+    eigenvalues_2d,
     fixed_points,
     iterate,
     linear_closed_form,
@@ -43,8 +44,9 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
     """x_t = a x_{t-1} + b from x_0: simulation, closed form and fixed point x* = b/(1-a).
 
     Sliders: ``a`` in [-1.5, 1.5] (static face: steps of 0.25, including -1, 0, 1)
-    and ``x0`` in [-4, 4]. Status line: the regime (converges, oscillates, diverges)
-    and, once the orbit leaves the plot, from which step.
+    and ``x0`` in [-4, 4]. Status line: the regime (converges, oscillates, diverges,
+    or stays put when x_0 = x*), whether x* lies beyond the plot, and, once the orbit
+    leaves the plot, from which step.
     """
     t = np.arange(T + 1)
 
@@ -70,18 +72,26 @@ def linear_map_explorer(b: float = 1.0, T: int = 25, ylim: float = 8.0) -> Explo
             xs = linear_fixed_point(a, b)
             if xs is None:
                 fixed.set_visible(False)
-                regime = "a = 1: no fixed point, x_t grows by b each step"
+                regime = (f"a = 1: x_t = x_(t-1) + {b:g}, no fixed point; the state moves by "
+                          f"{b:g} each step" if b != 0 else
+                          "a = 1, b = 0: nothing moves, every point is fixed")
             else:
                 fixed.set_visible(True)
                 fixed.set_ydata([xs, xs])
                 fixed.set_linestyle("--" if abs(a) < 1 else ":")
-                if abs(a) < 1:
+                where = (f"x* = {xs:.2f}" if abs(xs) <= ylim else
+                         f"x* = {xs:.2f} ({'above' if xs > 0 else 'below'} the plot)")
+                if np.isclose(x0, xs):
+                    regime = f"x_0 = x* = {xs:.2f}: the state stays there"
+                    if abs(a) >= 1:
+                        regime += " (any other start does not approach it)"
+                elif abs(a) < 1:
                     kind = "monotonically" if a >= 0 else "oscillating,"
-                    regime = f"|a| < 1: converges {kind} to x* = {xs:.2f}"
+                    regime = f"|a| < 1: converges {kind} to {where}"
                 elif a == -1:
-                    regime = f"a = -1: jumps back and forth around x* = {xs:.2f} forever"
+                    regime = f"a = -1: jumps back and forth around {where} forever"
                 else:
-                    regime = f"|a| > 1: x* = {xs:.2f} repels, the state diverges"
+                    regime = f"|a| > 1: {where} repels, the state diverges"
             note = _divergence_note(X, ylim)
             return f"{regime}\n{note}" if note else regime
         return update
@@ -102,11 +112,13 @@ def _tanh_map(w, b):
 def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
     """Cobweb plot of x_t = tanh(w x_{t-1} + b) with its fixed points and their stability.
 
-    Stable fixed points (|f'(x*)| < 1) are filled circles, unstable ones hollow
-    squares. Two orbits, from the ``starts``, show whether every start ends at the
-    same place (one attractor) or the start decides (two: the map remembers a bit).
-    Sliders: ``w`` in [0, 3], ``b`` in [-1, 1]. Status line: the fixed points with
-    their stability and slope f'(x*).
+    Stable fixed points (|f'(x*)| < 1) are filled circles, unstable ones (> 1) hollow
+    squares, marginal ones (= 1, e.g. x* = 0 at w = 1, b = 0) hollow black circles.
+    Two orbits, from the ``starts``, show whether every start ends at the same place
+    (one attractor) or the start decides (two: the map remembers a bit). Sliders:
+    ``w`` in [0, 3], ``b`` in [-1, 1] (static face: 0, +-0.5 and +-0.55, either side
+    of the bias near 0.533 where a stable point of w = 2 disappears). Status line: the
+    fixed points with their kind and slope f'(x*).
     """
     xs = np.linspace(-1.6, 1.6, 321)
 
@@ -124,6 +136,8 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
                              animated=True)
         (unstable,) = ax.plot([], [], "s", mfc="white", mec=C["vermillion"], mew=2, ms=8,
                               label="unstable fixed point", animated=True)
+        (marginal,) = ax.plot([], [], "o", mfc="none", mec=C["black"], mew=2, ms=11,
+                              label="marginal fixed point ($|f'| = 1$)", animated=True)
         square_axes(ax, 1.6, "$x_{t-1}$", "$x_t$")
         ax.legend(loc="upper left", fontsize=7, framealpha=0.9)
         orbits = [ax2.plot([], [], marker, ls=ls, color=c, ms=3, lw=1, animated=True,
@@ -150,17 +164,17 @@ def cobweb_explorer(starts=(-1.4, 0.1), T: int = 30) -> Explorer:
                 web.set_data(px, py)
                 orbit.set_data(np.arange(T + 1), X)
             fps = fixed_points(f, -1.5, 1.5, df=df)
-            stable.set_data([p.x for p in fps if p.stable], [p.x for p in fps if p.stable])
-            unstable.set_data([p.x for p in fps if not p.stable],
-                              [p.x for p in fps if not p.stable])
-            desc = ", ".join(f"{p.x:+.2f} ({'stable' if p.stable else 'unstable'}, "
-                             f"f' = {p.slope:.2f})" for p in fps)
+            for marker, kind in ((stable, "stable"), (unstable, "unstable"),
+                                 (marginal, "marginal")):
+                xs_kind = [p.x for p in fps if p.kind == kind]
+                marker.set_data(xs_kind, xs_kind)
+            desc = ", ".join(f"{p.x:+.2f} ({p.kind}, f' = {p.slope:.2f})" for p in fps)
             return f"{len(fps)} fixed point{'s' if len(fps) != 1 else ''}:\n{desc}"
         return update
 
     return Explorer(setup, [
         Slider("w", grid(0, 3, 0.05), 0.5, "w", static_values=grid(0, 3, 0.25)),
-        Slider("b", grid(-1, 1, 0.05), 0.0, "b", static_values=[-0.3, 0.0, 0.3]),
+        Slider("b", grid(-1, 1, 0.05), 0.0, "b", static_values=[-0.55, -0.5, 0.0, 0.5, 0.55]),
     ], title="Cobweb plot of x_t = tanh(w x_{t-1} + b)", figsize=(7.2, 3.9), colors=32)
 
 
@@ -218,10 +232,11 @@ def weather_explorer(T: int = 60, threshold: float = 0.6, seed: int = 4) -> Expl
 def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
     """Phase portrait of the 2-D linear system x_t = A x_{t-1}, A = [[λ1, ω], [-ω, λ2]].
 
-    With ω = 0 the eigenvalues are λ1 and λ2 (node or saddle); with λ1 = λ2 = r and
-    ω ≠ 0 they are r ± iω (spiral). The state map of chapter 3's RNN, W_xx, acts
+    With ω = 0 the eigenvalues are λ1 and λ2 (node or saddle); with λ1 = λ2 = c and
+    ω ≠ 0 they are c ± iω (spiral). The state map of chapter 3's RNN, W_xx, acts
     in the same way before the squashing function. Status line: the eigenvalues,
-    the spectral radius and the kind of fixed point (``dynamics.classify_2d``).
+    the spectral radius, the kind of fixed point (``dynamics.classify_2d``) and, when
+    every orbit ends at 0 but some first move away from it, how far they grow.
     """
     angles = np.linspace(0, 2 * np.pi, 8, endpoint=False) + np.pi / 8
     starts = 2.5 * np.c_[np.cos(angles), np.sin(angles)]
@@ -241,15 +256,20 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
 
         def update(lam1, lam2, omega):
             A = np.array([[lam1, omega], [-omega, lam2]])
+            growth = 0.0
             for line, x0 in zip(lines, starts):
                 X = iterate(lambda x: A @ x, x0, T)
+                growth = max(growth, np.max(np.linalg.norm(X, axis=1)) / np.linalg.norm(x0))
                 X[np.any(~np.isfinite(X) | (np.abs(X) > 1e6), axis=1)] = np.nan
                 line.set_data(X[:, 0], X[:, 1])
-            lam = np.linalg.eigvals(A)
-            eig = ", ".join(f"{z.real:.2f}{z.imag:+.2f}i" if abs(z.imag) > 1e-12
+            lam = eigenvalues_2d(A)
+            eig = ", ".join(f"{z.real:.2f}{z.imag:+.2f}i" if np.iscomplexobj(lam)
                             else f"{z.real:.2f}" for z in lam)
-            return (f"eigenvalues {eig}; spectral radius {np.max(np.abs(lam)):.2f}\n"
-                    f"{classify_2d(A)}")
+            rho = np.max(np.abs(lam))
+            note = (f"; orbits first grow up to ×{growth:.2f}" if rho < 1 and growth > 1.005
+                    else "")
+            return (f"eigenvalues {eig}; spectral radius {rho:.3f}\n"
+                    f"{classify_2d(A)}{note}")
         return update
 
     return Explorer(setup, [
@@ -262,25 +282,33 @@ def phase_portrait_explorer(T: int = 25, lim: float = 3.0) -> Explorer:
 
 
 def bifurcation_diagram(b: float = 0.0, ax=None, w_max: float = 3.0):
-    """Fixed points of x = tanh(w x + b) against w: stable solid, unstable dashed."""
+    """Fixed points of x = tanh(w x + b) against w, by kind: stable (green dots),
+    unstable (vermillion crosses), marginal (a hollow black circle, e.g. x* = 0 at
+    w = 1 when b = 0). ``w`` runs over a grid of step 0.01 that contains 1."""
     from ..plotting import axes
     ax = axes(ax, figsize=(6.0, 3.4))
-    ws = np.linspace(0.0, w_max, 301)
-    pts = {True: [], False: []}
+    ws = np.linspace(0.0, w_max, int(round(w_max * 100)) + 1)
+    pts = {"stable": [], "unstable": [], "marginal": []}
     for w in ws:
         f, df = _tanh_map(w, b)
         for p in fixed_points(f, -1.5, 1.5, df=df, n_grid=601):
-            pts[p.stable].append((w, p.x))
-    s, u = np.array(pts[True]), np.array(pts[False]).reshape(-1, 2)
-    ax.plot(s[:, 0], s[:, 1], ".", ms=2.5, color=C["green"], label="stable ($|f'(x^*)| < 1$)")
-    if len(u):
-        ax.plot(u[:, 0], u[:, 1], "x", ms=2.5, color=C["vermillion"],
-                label="unstable ($|f'(x^*)| > 1$)")
+            pts[p.kind].append((w, p.x))
+    style = {"stable": dict(marker=".", ms=2.5, color=C["green"],
+                            label="stable ($|f'(x^*)| < 1$)"),
+             "unstable": dict(marker="x", ms=2.5, color=C["vermillion"],
+                              label="unstable ($|f'(x^*)| > 1$)"),
+             "marginal": dict(marker="o", ms=4, mfc="none", mec=C["black"], mew=1.5,
+                              label="marginal ($|f'(x^*)| = 1$)")}
+    for kind, xy in pts.items():
+        if xy:
+            xy = np.array(xy)
+            ax.plot(xy[:, 0], xy[:, 1], ls="none", **style[kind])
     ax.axvline(1.0, color=C["black"], ls=":", lw=1)
     ax.text(1.03, -1.05, "w = 1", fontsize=9)
     ax.set_xlabel("weight $w$")
     ax.set_ylabel("fixed points $x^*$")
-    ax.set_title(f"Fixed points of $x_t = \\tanh(w\\,x_{{t-1}} + {b:g})$")
+    bias = "" if b == 0 else f" {'+' if b > 0 else '-'} {abs(b):g}"
+    ax.set_title(f"Fixed points of $x_t = \\tanh(w\\,x_{{t-1}}{bias})$")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, markerscale=3)
+    ax.legend(loc="upper left", fontsize=8, markerscale=2)
     return ax

@@ -119,6 +119,7 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
     leaves a line of candidates; two crossing lines leave one point. Sliders:
     ``theta`` (degrees, 0..180) and ``k`` (observations used, 1..3). Status line: the
     rank (and condition number) of the observability matrix of the k observations.
+    The static face has θ in steps of 15° and at 5° and 175°.
     """
     x0 = np.asarray(x0, dtype=float)
     Cm = np.array([[1.0, 0.0]])
@@ -186,8 +187,10 @@ def observability_explorer(x0=(0.5, 0.9), T: int = 13, lim: float = 1.6) -> Expl
         return update
 
     return Explorer(setup, [
+        # the static face: steps of 15°, and 5° and 175°, where the two lines nearly
+        # coincide (the question beside the figure asks about them)
         Slider("theta", grid(0, 180, 5), 45.0, "θ", "{:.0f}°",
-               static_values=grid(0, 180, 15)),
+               static_values=sorted([*grid(0, 180, 15), 5.0, 175.0])),
         Slider("k", [1.0, 2.0, 3.0], 2.0, "k", "{:.0f}"),
     ], title="States consistent with k observations y_t = x_{t,1} of a rotating state",
         figsize=(7.2, 4.0), colors=32)
@@ -265,12 +268,15 @@ def plot_two_histories(a: float = 0.5, a2: float = 0.9, P=(2.0, 0.0), Q=(0.0, 1.
     axp.grid(alpha=0.3)
     axp.legend(fontsize=7.5, loc="upper right")
     t = np.arange(T)
-    for name, color, marker in (("P", C["blue"], "o"), ("Q", C["vermillion"], "s")):
+    # P is drawn wide and pale underneath, Q thin on top: where unit 1 of both
+    # coincide (t >= 1) both stay visible
+    for name, color, marker, lw, ms, alpha in (("P", C["blue"], "o", 4.5, 9, 0.55),
+                                               ("Q", C["vermillion"], "s", 1.5, 5, 1.0)):
         X = runs[name]
-        axt.plot(t, X[:, 0], marker + "-", color=color, ms=5, lw=1.5,
+        axt.plot(t, X[:, 0], marker + "-", color=color, ms=ms, lw=lw, alpha=alpha,
                  label=f"{name}: unit 1 ($a = {a:g}$)")
-        axt.plot(t, X[:, 1], marker + "--", color=color, ms=5, lw=1.5, mfc="white",
-                 label=f"{name}: unit 2 ($a = {a2:g}$)")
+        axt.plot(t, X[:, 1], marker + "--", color=color, ms=ms, lw=lw, mfc="white",
+                 alpha=alpha, label=f"{name}: unit 2 ($a = {a2:g}$)")
     axt.annotate("unit 1: P and Q meet\nand stay together", xy=(1, 1.0), xytext=(2.15, 0.55),
                  fontsize=8, arrowprops=dict(arrowstyle="->", lw=0.8))
     axt.set_xlabel("time step $t$")
