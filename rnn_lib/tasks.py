@@ -126,7 +126,8 @@ class Solved(NamedTuple):
     steps : (S,) float, the training steps (updates) after which the validation
         accuracy first reached ``threshold``, or nan if it did not within ``budget``;
     test_accuracy : (S,) accuracy of the trained parameters on new sequences;
-    histories : the S history dicts of ``train.train``.
+    histories : the S history dicts of ``train.train``;
+    params : the S trained parameters (at the solving step, or after the budget).
     """
 
     lag: int
@@ -136,6 +137,7 @@ class Solved(NamedTuple):
     steps: np.ndarray
     test_accuracy: np.ndarray
     histories: tuple
+    params: tuple
 
     @property
     def n_solved(self) -> int:
@@ -220,7 +222,7 @@ def steps_to_solve(init: Callable, objective: Callable, predict: Callable, lag: 
     def accuracy(params, task):
         return sign_accuracy(predict(params, task.U), task.target, task.mask)
 
-    steps, test_accuracy, histories = [], [], []
+    steps, test_accuracy, histories, trained = [], [], [], []
     for s in seeds:
         batches = np.random.default_rng([s, 1])
         val = delayed_recall(lag, n_val, np.random.default_rng([s, 2]), noise=noise)
@@ -235,5 +237,6 @@ def steps_to_solve(init: Callable, objective: Callable, predict: Callable, lag: 
         test = delayed_recall(lag, n_test, np.random.default_rng([s, 3]), noise=noise)
         test_accuracy.append(accuracy(params, test))
         histories.append(history)
+        trained.append(params)
     return Solved(lag, budget, threshold, seeds, np.array(steps), np.array(test_accuracy),
-                  tuple(histories))
+                  tuple(histories), tuple(trained))

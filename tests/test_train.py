@@ -224,6 +224,9 @@ def test_steps_to_solve_counts_the_steps_until_the_validation_accuracy_is_reache
         assert h["metric"][-1] >= 0.95 and np.all(h["metric"][:-1] < 0.95)
         assert h["metric_step"][-1] == steps == len(h["loss"])
     assert np.all(r.test_accuracy > 0.85)                  # on sequences never seen
+    val = tasks.delayed_recall(3, 200, np.random.default_rng([1, 2]))   # seed 1's validation
+    Y = predict(r.params[1], val.U)
+    assert tasks.sign_accuracy(Y, val.target, val.mask) == r.histories[1]["metric"][-1]
     assert r.median == np.median(r.steps)
     again = tasks.steps_to_solve(init, objective, predict, 3, seeds=[1], budget=600,
                                  eval_every=20, n_val=200, n_test=300)
