@@ -33,7 +33,10 @@ BPTT (``backward``) undoes the forward loop line by line, last line first; each
 weight's gradient is then one sum over time of its local terms, e.g.
 dW_rx = sum_t da^r_t x_{t-1}^T with da^r_t = dL/d(pre-activation of r_t).
 
-Arrays are time-major row vectors, as in ``rnn_lib.elman``: ``U (T, [B,] n_u)``.
+``gradient_flow`` measures how far back a loss at the last step reaches, as chapter 4's
+``gradient_flow`` does for the Elman RNN, next to the path on which the update gates
+alone carry the state. Arrays are time-major row vectors, as in ``rnn_lib.elman``:
+``U (T, [B,] n_u)``.
 
 References: K. Cho, B. van Merrienboer, C. Gulcehre, D. Bahdanau, F. Bougares,
 H. Schwenk & Y. Bengio, "Learning phrase representations using RNN encoder-decoder for
@@ -45,11 +48,20 @@ from typing import NamedTuple
 
 import numpy as np
 
+from . import gradient_flow as gf
 from ._checks import as_float_array, as_int, check_choice, check_rng
-from .activations import OUTPUT_ACTIVATIONS, output_activation_vjp
+from ._units import (
+    as_params,
+    check_sequence,
+    check_trace,
+    loss_and_dZ,
+    output_activation_for,
+    output_gradient,
+    step_weights,
+)
+from .activations import OUTPUT_ACTIVATIONS
 from .activations import output_activation as output_map
-from .elman import length_mask
-from .losses import mse, softmax_cross_entropy
+from .bptt import _sum_outer, _sum_rows
 
 
 class Params(NamedTuple):
@@ -80,11 +92,6 @@ class Params(NamedTuple):
     def sizes(self) -> tuple[int, int, int]:
         """``(n_x, n_u, n_y)``."""
         return self.W_ru.shape[0], self.W_ru.shape[1], self.W_yx.shape[0]
-
-    @property
-    def n_params(self) -> int:
-        """Number of scalars: 3 (n_x n_u + n_x^2 + 2 n_x) + n_y n_x + n_y."""
-        return sum(int(np.size(p)) for p in self)
 
 
 class Trace(NamedTuple):
@@ -119,18 +126,24 @@ class Gradients(NamedTuple):
     dX: np.ndarray
 
 
-def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator) -> Params:
+def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator, *,
+                update_bias: float = 0.0) -> Params:
     """Random parameters from the distribution torch.nn.GRU and torch.nn.Linear use.
 
     Every weight and bias is uniform on [-k, k] with k = 1/sqrt(n_x) (the same
-    distribution, not torch's numbers: ``rng`` draws them, field by field).
+    distribution, not torch's numbers: ``rng`` draws them, field by field). Then
+    ``update_bias`` is added to b_zu: the update gates start near sigmoid(update_bias)
+    (1/2 by default), and a positive value makes a new GRU keep its state, as the
+    forget-gate bias of 1 does for the LSTM (Jozefowicz, Zaremba & Sutskever 2015).
 
     Parameters
     ----------
     n_x, n_u, n_y : int
         Sizes of the state, the input and the output (each >= 1).
     rng : numpy.random.Generator
-        The only source of randomness.
+        The only source of randomness (the same draws for every ``update_bias``).
+    update_bias : float
+        Added to every entry of b_zu.
 
     Returns
     -------
@@ -142,7 +155,8 @@ def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator) -> Param
     check_rng(rng)
     k = 1.0 / np.sqrt(n_x)
     shapes = _shapes(n_x, n_u, n_y)
-    return Params(**{name: rng.uniform(-k, k, size=shapes[name]) for name in Params._fields})
+    p = Params(**{name: rng.uniform(-k, k, size=shapes[name]) for name in Params._fields})
+    return p._replace(b_zu=p.b_zu + float(update_bias))
 
 
 def _shapes(n_x: int, n_u: int, n_y: int) -> dict[str, tuple[int, ...]]:
@@ -156,12 +170,8 @@ def _shapes(n_x: int, n_u: int, n_y: int) -> dict[str, tuple[int, ...]]:
 
 def check_params(params) -> Params:
     """Return ``params`` as float arrays with consistent shapes, or raise a clear error."""
-    if not isinstance(params, Params):
-        if isinstance(params, tuple) and len(params) == len(Params._fields):
-            params = Params(*params)
-        else:
-            raise TypeError("params must be rnn_lib.gru.Params (14 arrays: "
-                            f"{', '.join(Params._fields)}), got {type(params).__name__}")
+    params = as_params(params, Params, "rnn_lib.gru.Params (14 arrays: "
+                       + ", ".join(Params._fields) + ")")
     arrays = {name: as_float_array(p, name, ndim=(1,) if name[0] == "b" else (2,))
               for name, p in zip(Params._fields, params)}
     (n_x, n_u), n_y = arrays["W_ru"].shape, arrays["W_yx"].shape[0]
@@ -172,52 +182,9 @@ def check_params(params) -> Params:
     return Params(**arrays)
 
 
-def check_inputs(params: Params, U, x_init=None) -> tuple[np.ndarray, np.ndarray]:
-    """Validate ``U (T, [B,] n_u)`` and ``x_init ([B,] n_x)`` against ``params``."""
-    n_x, n_u, _ = params.sizes
-    U = as_float_array(U, "U", ndim=(2, 3))
-    if U.shape[0] == 0:
-        raise ValueError("U is an empty sequence (T = 0); give at least one time step")
-    if U.shape[-1] != n_u:
-        raise ValueError(f"the input weights W_ru, W_zu, W_nu have {n_u} columns but U has "
-                         f"{U.shape[-1]} features (U has shape {U.shape}; expected (T, {n_u}) "
-                         f"or (T, B, {n_u}))")
-    state_shape = U.shape[1:-1] + (n_x,)
-    if x_init is None:
-        return U, np.zeros(state_shape)
-    x_init = as_float_array(x_init, "x_init")
-    if x_init.shape != state_shape:
-        raise ValueError(f"x_init must have shape {state_shape} for U of shape {U.shape}, "
-                         f"got {x_init.shape}")
-    return U, x_init
-
-
 def sigmoid(a: np.ndarray) -> np.ndarray:
     """The logistic function 1 / (1 + e^-a), as (1 + tanh(a/2)) / 2: it cannot overflow."""
     return 0.5 * (1.0 + np.tanh(0.5 * a))
-
-
-def _step_mask(lengths, U: np.ndarray):
-    """(valid, M): valid (T, B) 0/1 or None; M (T, [B,] 1) = m_t, 1 on every real step."""
-    if lengths is None:
-        return None, np.ones(U.shape[:-1] + (1,))
-    if U.ndim != 3:
-        raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
-    valid = length_mask(lengths, U.shape[0])
-    if valid.shape[1] != U.shape[1]:
-        raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
-                         f"{U.shape[1]} sequences; give one length per sequence")
-    return valid, valid[..., None]
-
-
-def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """sum over steps (and batch) of d v^T: (T, [B,] n) and (T, [B,] m) -> (n, m)."""
-    return D.reshape(-1, D.shape[-1]).T @ V.reshape(-1, V.shape[-1])
-
-
-def _sum_rows(D: np.ndarray) -> np.ndarray:
-    """sum over steps (and batch) of d: (T, [B,] n) -> (n,)."""
-    return D.reshape(-1, D.shape[-1]).sum(axis=0)
 
 
 def forward(params: Params, U, x_init=None, *, lengths=None,
@@ -243,20 +210,23 @@ def forward(params: Params, U, x_init=None, *, lengths=None,
     Trace
     """
     check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
-    params = check_params(params)
-    U, x_init = check_inputs(params, U, x_init)
-    valid, M = _step_mask(lengths, U)
-    p = params
-    R = np.empty(U.shape[:-1] + (p.W_ru.shape[0],))      # (T, [B,] n_x) r_t
+    p = check_params(params)
+    n_x, n_u, _ = p.sizes
+    U, x_init, valid = check_sequence(U, x_init, lengths, n_x, n_u, "W_ru, W_zu, W_nu")
+    M = step_weights(valid, U)                            # (T, [B,] 1) m_t
+    R = np.empty(U.shape[:-1] + (n_x,))                   # (T, [B,] n_x) r_t
     Zg, N, Q, X = (np.empty_like(R) for _ in range(4))   # z_t (Z is y_t's), n_t, q_t, x_t
+    # The input terms hold no state: computed for every t at once, before the loop.
+    In_r = U @ p.W_ru.T + p.b_ru + p.b_rx                 # (T, [B,] n_x) W_ru u_t + b_ru + b_rx
+    In_z = U @ p.W_zu.T + p.b_zu + p.b_zx                 # (T, [B,] n_x) W_zu u_t + b_zu + b_zx
+    In_n = U @ p.W_nu.T + p.b_nu                          # (T, [B,] n_x) W_nu u_t + b_nu
     x = x_init
     for t in range(U.shape[0]):
-        u = U[t]
-        R[t] = sigmoid(u @ p.W_ru.T + p.b_ru + x @ p.W_rx.T + p.b_rx)   # reset gate r_t
-        Zg[t] = sigmoid(u @ p.W_zu.T + p.b_zu + x @ p.W_zx.T + p.b_zx)  # update gate z_t
-        Q[t] = x @ p.W_nx.T + p.b_nx                                    # q_t
-        N[t] = np.tanh(u @ p.W_nu.T + p.b_nu + R[t] * Q[t])             # candidate n_t
-        x_new = (1 - Zg[t]) * N[t] + Zg[t] * x                          # x_t
+        R[t] = sigmoid(In_r[t] + x @ p.W_rx.T)            # reset gate r_t
+        Zg[t] = sigmoid(In_z[t] + x @ p.W_zx.T)           # update gate z_t
+        Q[t] = x @ p.W_nx.T + p.b_nx                      # q_t = W_nx x_{t-1} + b_nx
+        N[t] = np.tanh(In_n[t] + R[t] * Q[t])             # candidate n_t
+        x_new = (1 - Zg[t]) * N[t] + Zg[t] * x            # x_t
         X[t] = M[t] * x_new + (1 - M[t]) * x            # a padding step holds the state
         x = X[t]
     Z = X @ p.W_yx.T + p.b_y                              # (T, [B,] n_y) W_yx x_t + b_y
@@ -295,23 +265,11 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     Gradients
     """
     p = check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError("trace must be the rnn_lib.gru.Trace returned by gru.forward, "
-                        f"got {type(trace).__name__}")
-    if (dY is None) == (dZ is None):
-        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
-    if dZ is None:
-        dY = as_float_array(dY, "dY", finite=False)
-        if dY.shape != trace.Y.shape:
-            raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-        dZ = output_activation_vjp(trace.output_activation, trace.Y, dY)
-    else:
-        dZ = as_float_array(dZ, "dZ", finite=False)
-        if dZ.shape != trace.Z.shape:
-            raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
+    check_trace(trace, Trace, "gru")
+    dZ = output_gradient(trace, dY, dZ)                   # dL/dz_t
     U, X, R, Zg, N, Q = trace.U, trace.X, trace.reset, trace.update, trace.candidate, \
         trace.recurrent
-    M = np.ones(X.shape[:-1] + (1,)) if trace.valid is None else trace.valid[..., None]
+    M = step_weights(trace.valid, U)                      # (T, [B,] 1) m_t
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])  # (T, [B,] n_x) x_{t-1}
 
     G = dZ @ p.W_yx                                       # g_t = W_yx^T dz_t
@@ -362,18 +320,9 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
     grads : Gradients
     trace : Trace
     """
-    check_choice(loss, "loss", ("mse", "cross_entropy"))
-    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
-        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
-                         f"{output_activation!r}")
-    out = "softmax" if loss == "cross_entropy" else output_activation or "identity"
+    out = output_activation_for(loss, output_activation)
     trace = forward(params, U, x_init, lengths=lengths, output_activation=out)
-    if mask is None:
-        mask = trace.valid                                # None, or the real steps
-    if loss == "mse":
-        L, dY = mse(trace.Y, target, mask)
-        return L, backward(params, trace, dY), trace
-    L, dZ = softmax_cross_entropy(trace.Z, target, mask)
+    L, dZ = loss_and_dZ(trace, target, loss, mask)
     return L, backward(params, trace, dZ=dZ), trace
 
 
@@ -390,9 +339,7 @@ def step_jacobians(params: Params, trace: Trace) -> np.ndarray:
     and the gradient, pass the step unchanged.
     """
     p = check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError("trace must be the rnn_lib.gru.Trace returned by gru.forward, "
-                        f"got {type(trace).__name__}")
+    check_trace(trace, Trace, "gru")
     X_prev = np.concatenate([trace.x_init[None], trace.X[:-1]])
 
     def col(v):                                           # diag(v) A == col(v) * A
@@ -408,3 +355,54 @@ def step_jacobians(params: Params, trace: Trace) -> np.ndarray:
         return J
     m = trace.valid[..., None, None]                      # (T, B, 1, 1)
     return m * J + (1 - m) * I
+
+
+class GateFlow(NamedTuple):
+    """What ``gradient_flow`` returns, for a loss at the last step t = T - 1.
+
+    steps_back : (T,) t - k, 0 first;  grad_norm : (T,) ||d l_t/d x_k||;
+    product_bound : (T,) prod_j ||J_j||, the trajectory's bound (chapter 4);
+    carried : (T,) ||(z_t * ... * z_{k+1}) * d l_t/d x_t||, the part the update gates
+        alone carry back (J_j's diag(z_j) term, as the leaky unit's (1 - alpha) I);
+    update : (T, n_x) the update gates z_t of the run.
+    """
+
+    steps_back: np.ndarray
+    grad_norm: np.ndarray
+    product_bound: np.ndarray
+    carried: np.ndarray
+    update: np.ndarray
+
+
+def gradient_flow(params: Params, U, x_init=None) -> GateFlow:
+    """How far back a loss at the last step reaches through the GRU (chapter 4's figure).
+
+    d l_t/d x_t is the first row of W_yx normalised to length 1, as in chapter 4's
+    ``gradient_flow``; every curve therefore starts at 1.
+
+    Parameters
+    ----------
+    params : Params
+    U : ndarray, shape (T, n_u)
+        One sequence.
+    x_init : ndarray, shape (n_x,), optional
+
+    Returns
+    -------
+    GateFlow
+    """
+    p = check_params(params)
+    trace = forward(p, U, x_init)
+    if trace.X.ndim != 2:
+        raise ValueError(f"U must be one sequence (T, n_u), got shape {trace.U.shape}")
+    w = p.W_yx[0]
+    delta_T = w / max(float(np.linalg.norm(w)), 1e-300)
+    J = step_jacobians(p, trace)
+    T = trace.X.shape[0]
+    carried = np.ones_like(trace.update)                  # (T, n_x): z_t ... z_{k+1}, k = 0..t
+    carried[:-1] = np.cumprod(trace.update[:0:-1], axis=0)[::-1]
+    with np.errstate(over="ignore", invalid="ignore"):
+        norms = np.linalg.norm(gf.backpropagate(J, delta_T), axis=-1)[::-1]
+        product = gf.product_bound(gf.spectral_norms(J))[::-1]
+    return GateFlow(np.arange(T), norms, product,
+                    np.linalg.norm(carried * delta_T, axis=-1)[::-1], trace.update)

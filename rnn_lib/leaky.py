@@ -39,19 +39,15 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, check_choice
-from .activations import (
-    HIDDEN_ACTIVATIONS,
-    OUTPUT_ACTIVATIONS,
-    hidden_activation,
-    output_activation_vjp,
-)
+from . import gradient_flow as gf
+from ._units import check_trace, loss_and_dZ, output_activation_for, output_gradient
+from .activations import hidden_activation, sup_derivative
 from .activations import output_activation as output_map
-from .elman import Params, check_inputs, check_params, init_params, length_mask
-from .losses import mse, softmax_cross_entropy
+from .bptt import _sum_outer, _sum_rows
+from .elman import Params, check_params, forward_inputs, init_params
 
 __all__ = ["Params", "init_params", "Trace", "Gradients", "forward", "backward",
-           "loss_and_gradients", "step_jacobians"]
+           "loss_and_gradients", "step_jacobians", "gradient_flow"]
 
 
 class Trace(NamedTuple):
@@ -94,24 +90,6 @@ def check_alpha(alpha) -> float:
     return float(alpha)
 
 
-def _step_mask(lengths, U: np.ndarray):
-    """(valid, M): valid (T, B) 0/1 or None; M (T, [B,] 1) = m_t, 1 on every real step."""
-    if lengths is None:
-        return None, np.ones(U.shape[:-1] + (1,))
-    if U.ndim != 3:
-        raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
-    valid = length_mask(lengths, U.shape[0])
-    if valid.shape[1] != U.shape[1]:
-        raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
-                         f"{U.shape[1]} sequences; give one length per sequence")
-    return valid, valid[..., None]
-
-
-def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """sum over steps (and batch) of d v^T: (T, [B,] n) and (T, [B,] m) -> (n, m)."""
-    return D.reshape(-1, D.shape[-1]).T @ V.reshape(-1, V.shape[-1])
-
-
 def forward(params: Params, U, x_init=None, *, alpha: float, lengths=None,
             activation: str = "tanh", output_activation: str = "identity") -> Trace:
     """Run the leaky unit over a sequence or a batch of sequences.
@@ -144,11 +122,9 @@ def forward(params: Params, U, x_init=None, *, alpha: float, lengths=None,
     Trace
     """
     alpha = check_alpha(alpha)
-    check_choice(activation, "activation", HIDDEN_ACTIVATIONS)
-    check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
-    params = check_params(params)
-    U, x_init = check_inputs(params, U, x_init)
-    valid, M = _step_mask(lengths, U)
+    params, U, x_init, valid = forward_inputs(params, U, x_init, lengths, activation,
+                                              output_activation)   # as the Elman RNN's
+    M = np.ones(U.shape[:-1] + (1,)) if valid is None else valid[..., None]   # m_t
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
 
@@ -187,21 +163,9 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     -------
     Gradients
     """
+    check_trace(trace, Trace, "leaky")
+    dZ = output_gradient(trace, dY, dZ)                   # dL/dz_t
     params = check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError("trace must be the rnn_lib.leaky.Trace returned by leaky.forward, "
-                        f"got {type(trace).__name__}")
-    if (dY is None) == (dZ is None):
-        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
-    if dZ is None:
-        dY = as_float_array(dY, "dY", finite=False)
-        if dY.shape != trace.Y.shape:
-            raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-        dZ = output_activation_vjp(trace.output_activation, trace.Y, dY)
-    else:
-        dZ = as_float_array(dZ, "dZ", finite=False)
-        if dZ.shape != trace.Z.shape:
-            raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
     W_xx, W_yx = params.W_xx, params.W_yx
     U, x_init, A, S, X, alpha = trace.U, trace.x_init, trace.A, trace.S, trace.X, trace.alpha
     _, dsigma = hidden_activation(trace.activation)
@@ -226,8 +190,8 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
         grads = Params(W_xx=_sum_outer(dA, X_prev),       # sum_t da_t x_{t-1}^T
                        W_xu=_sum_outer(dA, U),            # sum_t da_t u_t^T
                        W_yx=_sum_outer(dZ, X),            # sum_t dz_t x_t^T
-                       b_x=dA.reshape(-1, dA.shape[-1]).sum(axis=0),
-                       b_y=dZ.reshape(-1, dZ.shape[-1]).sum(axis=0))
+                       b_x=_sum_rows(dA),                 # sum_t da_t
+                       b_y=_sum_rows(dZ))                 # sum_t dz_t
     return Gradients(grads, dx_next, dX)
 
 
@@ -248,19 +212,10 @@ def loss_and_gradients(params: Params, U, target, *, alpha: float, loss: str = "
     grads : Gradients
     trace : Trace
     """
-    check_choice(loss, "loss", ("mse", "cross_entropy"))
-    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
-        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
-                         f"{output_activation!r}")
-    out = "softmax" if loss == "cross_entropy" else output_activation or "identity"
+    out = output_activation_for(loss, output_activation)
     trace = forward(params, U, x_init, alpha=alpha, lengths=lengths, activation=activation,
                     output_activation=out)
-    if mask is None:
-        mask = trace.valid                                # None, or the real steps
-    if loss == "mse":
-        L, dY = mse(trace.Y, target, mask)
-        return L, backward(params, trace, dY), trace
-    L, dZ = softmax_cross_entropy(trace.Z, target, mask)
+    L, dZ = loss_and_dZ(trace, target, loss, mask)
     return L, backward(params, trace, dZ=dZ), trace
 
 
@@ -273,15 +228,50 @@ def step_jacobians(params: Params, trace: Trace) -> np.ndarray:
     ``J[t] @ J[t-1] @ ... @ J[s+1]`` is d x_t / d x_s, how a change of the state at
     step s is felt at step t (and, transposed, how far the gradient reaches back).
     """
-    params = check_params(params)
-    if not isinstance(trace, Trace):
-        raise TypeError("trace must be the rnn_lib.leaky.Trace returned by leaky.forward, "
-                        f"got {type(trace).__name__}")
+    check_trace(trace, Trace, "leaky")
+    W_xx = check_params(params).W_xx
     _, dsigma = hidden_activation(trace.activation)
-    alpha, I = trace.alpha, np.eye(params.W_xx.shape[0])
+    alpha, I = trace.alpha, np.eye(W_xx.shape[0])
     D = dsigma(trace.A, trace.S)[..., :, None]            # (T, [B,] n_x, 1) sigma'(a_t)
-    J = (1 - alpha) * I + alpha * D * params.W_xx         # diag(d) W scales W's rows
+    J = (1 - alpha) * I + alpha * D * W_xx                # diag(d) W scales W's rows
     if trace.valid is None:
         return J
     m = trace.valid[..., None, None]                      # (T, B, 1, 1)
     return m * J + (1 - m) * I
+
+
+def gradient_flow(params: Params, U, *, alpha: float, x_init=None,
+                  activation: str = "tanh") -> gf.GradientFlow:
+    """Chapter 4's ``gradient_flow`` for the leaky unit: ||d l_t/d x_k|| and its bounds.
+
+    For a loss at the last step t = T - 1 of one sequence, with d l_t/d x_t the first
+    row of W_yx normalised to length 1 (as in chapter 4): the measured norm, the
+    trajectory's bound prod_j ||J_j|| and the bound that needs only W_xx and sigma,
+
+        ||J_j|| <= (1 - alpha) + alpha gamma sigma_max(W_xx),
+
+    raised to the power t - k. With alpha = 1 it is chapter 4's figure.
+
+    Returns
+    -------
+    gradient_flow.GradientFlow
+        Its ``power_bound`` is ((1 - alpha) + alpha gamma sigma_max)^(t-k).
+    """
+    params = check_params(params)
+    trace = forward(params, U, x_init, alpha=alpha, activation=activation)
+    if trace.X.ndim != 2:
+        raise ValueError(f"U must be one sequence (T, n_u), got shape {trace.U.shape}")
+    w = params.W_yx[0]
+    delta_T = w / max(float(np.linalg.norm(w)), 1e-300)
+    J = step_jacobians(params, trace)
+    jn = gf.spectral_norms(J)
+    gamma = sup_derivative(activation)
+    sigma_max = gf.largest_singular_value(params.W_xx)
+    steps_back = np.arange(trace.X.shape[0])
+    with np.errstate(over="ignore", invalid="ignore"):
+        norms = np.linalg.norm(gf.backpropagate(J, delta_T), axis=-1)[::-1]
+        product = gf.product_bound(jn)[::-1]
+        power = gf.power_bound((1 - trace.alpha) + trace.alpha * gamma * sigma_max, steps_back)
+    rho = float(np.max(np.abs(np.linalg.eigvals(params.W_xx))))
+    return gf.GradientFlow(steps_back, norms, product, power, jn, rho, sigma_max, gamma,
+                           trace.X)

@@ -38,8 +38,8 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float, check_rng
-from .elman import length_mask
-from .readout import readout_loss
+from ._units import as_params, check_sequence, check_trace, like, readout_loss, step_weights
+from .bptt import _sum_outer, _sum_rows
 from .scan import scan
 
 
@@ -138,12 +138,7 @@ def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator, *,
 
 def check_params(params) -> Params:
     """Return ``params`` as float arrays with consistent shapes, or raise a clear error."""
-    if not isinstance(params, Params):
-        if isinstance(params, tuple) and len(params) == len(Params._fields):
-            params = Params(*params)
-        else:
-            raise TypeError("params must be linear_recurrence.Params(nu, theta, B, C, D, b_y), "
-                            f"got {type(params).__name__}")
+    params = as_params(params, Params, "linear_recurrence.Params(nu, theta, B, C, D, b_y)")
     nu, theta, B, C, D, b_y = (as_float_array(p, name, ndim=(d,)) for p, name, d
                                in zip(params, Params._fields, (1, 1, 2, 2, 2, 1)))
     m = nu.shape[0]
@@ -155,46 +150,6 @@ def check_params(params) -> Params:
                              f"(n_x = {2 * m}), n_u = {B.shape[1]}, n_y = {C.shape[0]}; "
                              f"got {arr.shape}")
     return Params(nu, theta, B, C, D, b_y)
-
-
-def check_inputs(n_x: int, n_u: int, U, x_init=None, lengths=None):
-    """Validate ``U (T, [B,] n_u)``, ``x_init ([B,] n_x)`` and ``lengths (B,)``.
-
-    Returns U, x_init (zeros if None) and valid, the (T, B) 0/1 mask of real steps
-    (None without lengths). Shared with ``selective``.
-    """
-    U = as_float_array(U, "U", ndim=(2, 3))
-    if U.shape[0] == 0:
-        raise ValueError("U is an empty sequence (T = 0); give at least one time step")
-    if U.shape[-1] != n_u:
-        raise ValueError(f"B has {n_u} input columns but U has {U.shape[-1]} features "
-                         f"(U has shape {U.shape}; expected (T, {n_u}) or (T, B, {n_u}))")
-    state_shape = U.shape[1:-1] + (n_x,)
-    if x_init is None:
-        x_init = np.zeros(state_shape)
-    x_init = as_float_array(x_init, "x_init")
-    if x_init.shape != state_shape:
-        raise ValueError(f"x_init must have shape {state_shape} for U of shape {U.shape}, "
-                         f"got {x_init.shape}")
-    valid = None
-    if lengths is not None:
-        if U.ndim != 3:
-            raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
-        valid = length_mask(lengths, U.shape[0])
-        if valid.shape[1] != U.shape[1]:
-            raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
-                             f"{U.shape[1]} sequences; give one length per sequence")
-    return U, x_init, valid
-
-
-def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """sum_t d_t v_t^T over every step (and sequence): ``D (T, [B,] k)``, ``V (T, [B,] n)``."""
-    return D.reshape(-1, D.shape[-1]).T @ V.reshape(-1, V.shape[-1])
-
-
-def _sum_rows(D: np.ndarray) -> np.ndarray:
-    """sum_t d_t over every step (and sequence): ``D (T, [B,] k)`` -> ``(k,)``."""
-    return D.reshape(-1, D.shape[-1]).sum(axis=0)
 
 
 def _pair_rotation(nu: np.ndarray, theta: np.ndarray):
@@ -234,21 +189,19 @@ def forward(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     -------
     Trace
         ``X[t]`` is x_t and ``Y[t]`` is y_t (every step: choose the steps that count
-        in the loss, see ``readout.readout_loss``).
+        in the loss, see ``loss_and_gradients``).
     """
     params = check_params(params)
     nu, theta, B, C, D, b_y = params
-    U, x_init, valid = check_inputs(B.shape[0], B.shape[1], U, x_init, lengths)
+    U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B")
+    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
     _, c, s = _pair_rotation(nu, theta)            # pair j: r_j [[cos, -sin], [sin, cos]]
-    T = U.shape[0]
     BU = U @ B.T                                   # (T, [B,] n_x): B u_t for every t
     X = np.empty_like(BU)                          # (T, [B,] n_x): x_t
     x = x_init                                     # x_{-1}
-    for t in range(T):
-        X[t] = _rotate(x, c, s) + BU[t]            # x_t = Lambda x_{t-1} + B u_t
-        if valid is not None:                      # padding step (m_t = 0): hold the state,
-            m_t = valid[t, :, None]                # x_t = m_t (...) + (1 - m_t) x_{t-1}
-            X[t] = np.where(m_t > 0, X[t], x)
+    for t in range(U.shape[0]):
+        x_new = _rotate(x, c, s) + BU[t]           # x_t = Lambda x_{t-1} + B u_t
+        X[t] = M[t] * x_new + (1 - M[t]) * x       # a padding step holds the state
         x = X[t]
     Y = X @ C.T + U @ D.T + b_y                    # (T, [B,] n_y): y_t = C x_t + D u_t + b_y
     return Trace(U, x_init, X, Y, valid)
@@ -264,7 +217,7 @@ def forward_scan(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     """
     params = check_params(params)
     B, C, D, b_y = params.B, params.C, params.D, params.b_y
-    U, x_init, valid = check_inputs(B.shape[0], B.shape[1], U, x_init, lengths)
+    U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B")
     m = params.nu.shape[0]
     BU = U @ B.T
     b = BU[..., :m] + 1j * BU[..., m:]             # (T, [B,] m)
@@ -299,33 +252,30 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     trace : Trace
         What ``forward`` returned.
     dY : ndarray, shape of ``trace.Y``
-        dL/dy_t for every step (from ``readout.readout_loss``).
+        dL/dy_t for every step (e.g. from ``loss_and_gradients``).
 
     Returns
     -------
     Gradients
     """
     params = check_params(params)
+    check_trace(trace, Trace, "linear_recurrence")
+    dY = like(dY, "dY", trace.Y, "trace.Y")
     nu, theta, C = params.nu, params.theta, params.C
     U, X, valid = trace.U, trace.X, trace.valid
-    dY = as_float_array(dY, "dY")
-    if dY.shape != trace.Y.shape:
-        raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-    m, T = nu.shape[0], X.shape[0]
+    m = nu.shape[0]
     r, c, s = _pair_rotation(nu, theta)
+    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])     # x_{t-1}, with x_{-1} = x_init
     G = dY @ C                                     # g_t = C^T dy_t           (T, [B,] n_x)
     dX = np.empty_like(X)                          # delta_t = dL/dx_t        (T, [B,] n_x)
     E = np.empty_like(X)                           # e_t = dL/d(Lambda x_{t-1} + B u_t)
-    back = np.zeros_like(trace.x_init)             # Lambda^T e_{t+1}, 0 after the last step
-    for t in reversed(range(T)):
+    back = np.zeros_like(trace.x_init)             # what reaches x_t from step t+1
+    for t in reversed(range(X.shape[0])):
         dX[t] = G[t] + back                        # backprop into x_t from y_t and x_{t+1}
-        E[t] = dX[t]                               # backprop through x_t = (Lambda x_{t-1} + B u_t)
-        if valid is not None:                      # ... which a padding step skips
-            E[t] = valid[t, :, None] * dX[t]
-        back = _rotate(E[t], c, -s)                # backprop through Lambda x_{t-1}: turn back
-        if valid is not None:                      # ... and through x_t = x_{t-1} on padding
-            back = back + (1 - valid[t, :, None]) * dX[t]
+        E[t] = M[t] * dX[t]                        # backprop through the padding hold ...
+        back = (1 - M[t]) * dX[t]                  #   (a padding step passes delta_t on)
+        back += _rotate(E[t], c, -s)               # ... and through Lambda x_{t-1}: turn back
     dx_init = back                                 # dL/dx_{-1}
     # Each parameter acts at every step, so its gradient is one sum over time.
     P, Q = X_prev[..., :m], X_prev[..., m:]        # the pairs of x_{t-1} ...
@@ -345,7 +295,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",
                        mask=None, x_init=None, lengths=None):
-    """Forward pass, loss (``readout.readout_loss``) and BPTT in one call.
+    """Forward pass, loss and BPTT in one call.
 
     ``readout='last'`` is many-to-one (the target of each sequence's last real step),
     ``'all'`` many-to-many; ``loss`` is 'mse' or 'cross_entropy' (Y read as logits).

@@ -35,9 +35,9 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, check_rng
+from ._units import as_params, check_sequence, check_trace, like, readout_loss, step_weights
 from .activations import hidden_activation
-from .linear_recurrence import check_inputs
-from .readout import readout_loss
+from .bptt import _sum_outer, _sum_rows
 from .scan import scan
 
 _sigmoid, _ = hidden_activation("sigmoid")
@@ -114,12 +114,7 @@ def init_params(n_x: int, n_u: int, n_y: int, rng: np.random.Generator, *,
 
 def check_params(params) -> Params:
     """Return ``params`` as float arrays with consistent shapes, or raise a clear error."""
-    if not isinstance(params, Params):
-        if isinstance(params, tuple) and len(params) == len(Params._fields):
-            params = Params(*params)
-        else:
-            raise TypeError("params must be selective.Params(W_a, b_a, B, C, D, b_y), "
-                            f"got {type(params).__name__}")
+    params = as_params(params, Params, "selective.Params(W_a, b_a, B, C, D, b_y)")
     W_a, b_a, B, C, D, b_y = (as_float_array(p, name, ndim=(d,)) for p, name, d
                               in zip(params, Params._fields, (2, 1, 2, 2, 2, 1)))
     (n_x, n_u), n_y = B.shape, C.shape[0]
@@ -155,16 +150,15 @@ def forward(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     """
     params = check_params(params)
     W_a, b_a, B, C, D, b_y = params
-    U, x_init, valid = check_inputs(B.shape[0], B.shape[1], U, x_init, lengths)
-    T = U.shape[0]
+    U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B, W_a")
+    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
     A = _sigmoid(U @ W_a.T + b_a)                  # (T, [B,] n_x): a_t, from the inputs only
     BU = U @ B.T                                   # (T, [B,] n_x): B u_t
     X = np.empty_like(BU)                          # (T, [B,] n_x): x_t
     x = x_init                                     # x_{-1}
-    for t in range(T):
-        X[t] = A[t] * x + (1 - A[t]) * BU[t]       # x_t = a_t x_{t-1} + (1 - a_t) B u_t
-        if valid is not None:                      # padding step (m_t = 0): hold the state
-            X[t] = np.where(valid[t, :, None] > 0, X[t], x)
+    for t in range(U.shape[0]):
+        x_new = A[t] * x + (1 - A[t]) * BU[t]      # x_t = a_t x_{t-1} + (1 - a_t) B u_t
+        X[t] = M[t] * x_new + (1 - M[t]) * x       # a padding step holds the state
         x = X[t]
     Y = X @ C.T + U @ D.T + b_y                    # (T, [B,] n_y): y_t = C x_t + D u_t + b_y
     return Trace(U, x_init, A, BU, X, Y, valid)
@@ -178,7 +172,7 @@ def forward_scan(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     """
     params = check_params(params)
     W_a, b_a, B, C, D, b_y = params
-    U, x_init, valid = check_inputs(B.shape[0], B.shape[1], U, x_init, lengths)
+    U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B, W_a")
     A = _sigmoid(U @ W_a.T + b_a)
     BU = U @ B.T
     a, b = A, (1 - A) * BU
@@ -188,16 +182,6 @@ def forward_scan(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     X = scan(a, b, x_init)
     Y = X @ C.T + U @ D.T + b_y
     return Trace(U, x_init, A, BU, X, Y, valid)
-
-
-def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
-    """sum_t d_t v_t^T over every step (and sequence): ``D (T, [B,] k)``, ``V (T, [B,] n)``."""
-    return D.reshape(-1, D.shape[-1]).T @ V.reshape(-1, V.shape[-1])
-
-
-def _sum_rows(D: np.ndarray) -> np.ndarray:
-    """sum_t d_t over every step (and sequence): ``D (T, [B,] k)`` -> ``(k,)``."""
-    return D.reshape(-1, D.shape[-1]).sum(axis=0)
 
 
 def backward(params: Params, trace: Trace, dY) -> Gradients:
@@ -220,31 +204,27 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     trace : Trace
         What ``forward`` (or ``forward_scan``) returned.
     dY : ndarray, shape of ``trace.Y``
-        dL/dy_t for every step (from ``readout.readout_loss``).
+        dL/dy_t for every step (e.g. from ``loss_and_gradients``).
 
     Returns
     -------
     Gradients
     """
     params = check_params(params)
-    U, A, BU, X, valid = trace.U, trace.A, trace.BU, trace.X, trace.valid
-    dY = as_float_array(dY, "dY")
-    if dY.shape != trace.Y.shape:
-        raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-    T = X.shape[0]
+    check_trace(trace, Trace, "selective")
+    dY = like(dY, "dY", trace.Y, "trace.Y")
+    U, A, BU, X = trace.U, trace.A, trace.BU, trace.X
+    M = step_weights(trace.valid, U)               # (T, [B,] 1): m_t, 0 on padding
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])     # x_{t-1}, with x_{-1} = x_init
     G = dY @ params.C                              # g_t = C^T dy_t             (T, [B,] n_x)
     dX = np.empty_like(X)                          # delta_t = dL/dx_t          (T, [B,] n_x)
     E = np.empty_like(X)                           # e_t = dL/d(update at t)    (T, [B,] n_x)
-    back = np.zeros_like(trace.x_init)             # a_{t+1} * e_{t+1}, 0 after the last step
-    for t in reversed(range(T)):
+    back = np.zeros_like(trace.x_init)             # what reaches x_t from step t+1
+    for t in reversed(range(X.shape[0])):
         dX[t] = G[t] + back                        # backprop into x_t from y_t and x_{t+1}
-        E[t] = dX[t]                               # backprop through x_t = (a_t x_{t-1} + ...)
-        if valid is not None:                      # ... which a padding step skips
-            E[t] = valid[t, :, None] * dX[t]
-        back = A[t] * E[t]                         # backprop through a_t * x_{t-1}
-        if valid is not None:                      # ... and through x_t = x_{t-1} on padding
-            back = back + (1 - valid[t, :, None]) * dX[t]
+        E[t] = M[t] * dX[t]                        # backprop through the padding hold ...
+        back = (1 - M[t]) * dX[t]                  #   (a padding step passes delta_t on)
+        back += A[t] * E[t]                        # ... and through a_t * x_{t-1}
     dx_init = back                                 # dL/dx_{-1}
     # Each parameter acts at every step, so its gradient is one sum over time.
     dA = E * (X_prev - BU)                         # x_t = a_t x_{t-1} + (1 - a_t) B u_t
@@ -261,7 +241,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",
                        mask=None, x_init=None, lengths=None):
-    """Forward pass, loss (``readout.readout_loss``) and BPTT in one call.
+    """Forward pass, loss and BPTT in one call.
 
     ``readout='last'`` is many-to-one (the target of each sequence's last real step),
     ``'all'`` many-to-many; ``loss`` is 'mse' or 'cross_entropy' (Y read as logits).

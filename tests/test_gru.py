@@ -247,7 +247,6 @@ def test_init_is_seeded_and_bounded():
     assert all(np.array_equal(x, y) for x, y in zip(a, b))
     assert all(np.abs(x).max() <= 0.25 for x in a)           # k = 1/sqrt(16)
     assert a.sizes == (16, 3, 2)
-    assert a.n_params == 3 * (16 * 3 + 16 * 16 + 2 * 16) + 2 * 16 + 2
 
 
 def test_sigmoid_is_the_logistic_function_and_does_not_overflow():
@@ -272,7 +271,7 @@ def test_bad_inputs_give_clear_errors(rng):
         gru.forward(p._replace(b_nx=np.zeros(5)), U)
     with pytest.raises(ValueError, match="W_nu contains NaN"):
         gru.forward(p._replace(W_nu=np.full((4, 3), np.nan)), U)
-    with pytest.raises(ValueError, match="W_ru, W_zu, W_nu have 3 columns but U has 2"):
+    with pytest.raises(ValueError, match="U has 2 features but W_ru, W_zu, W_nu take 3"):
         gru.forward(p, U[..., :2])
     with pytest.raises(ValueError, match="U is an empty sequence"):
         gru.forward(p, U[:0])
@@ -313,3 +312,31 @@ def test_train_runs_on_the_gru(rng):
     assert isinstance(p1, gru.Params)
     assert history["diverged_at"] is None
     assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_update_bias_shifts_b_zu_only():
+    a = gru.init_params(8, 2, 1, np.random.default_rng(3))
+    b = gru.init_params(8, 2, 1, np.random.default_rng(3), update_bias=2.0)
+    for name, x, y in zip(gru.Params._fields, a, b):
+        np.testing.assert_array_equal(y, x + 2.0 if name == "b_zu" else x, err_msg=name)
+
+
+def test_gradient_flow_is_bptt_and_the_gates_alone_when_no_weight_reads_the_state(rng):
+    """With W_rx = W_zx = W_nx = 0, J_t = diag(z_t): the measured norm is the gates' part.
+    In general the measured norms are BPTT's delta_k for l = w . x_{T-1}."""
+    p, U, _ = make_gru_problem(rng, T=25)
+    f = gru.gradient_flow(p, U)
+    tr = gru.forward(p, U)
+    dY = np.zeros_like(tr.Y)
+    dY[-1, 0] = 1.0 / np.linalg.norm(p.W_yx[0])
+    delta = gru.backward(p, tr, dY).dX
+    np.testing.assert_allclose(f.grad_norm, np.linalg.norm(delta, axis=-1)[::-1], rtol=1e-10)
+    assert np.all(f.grad_norm <= f.product_bound * (1 + 1e-12))
+    assert f.update.shape == (25, 4) and f.steps_back[0] == 0 and np.isclose(f.carried[0], 1)
+    zero = np.zeros_like(p.W_rx)
+    q = p._replace(W_rx=zero, W_zx=zero, W_nx=zero)
+    g = gru.gradient_flow(q, U)
+    np.testing.assert_allclose(g.grad_norm, g.carried, rtol=1e-12)
+    z = gru.forward(q, U).update
+    w = q.W_yx[0] / np.linalg.norm(q.W_yx[0])
+    np.testing.assert_allclose(g.carried[3], np.linalg.norm(w * z[-3:].prod(axis=0)), rtol=1e-12)

@@ -220,3 +220,33 @@ def test_train_runs_on_the_leaky_unit(rng):
     p1, history = train(p, (U, target), steps=30, objective=objective, lr=0.02)
     assert isinstance(p1, rl.Params)
     assert history["loss"][-1] < 0.5 * history["loss"][0]
+
+
+def test_gradient_flow_at_alpha_one_is_chapter_4s(rng):
+    """alpha = 1: the Elman RNN, so chapter 4's gradient_flow gives the same curves."""
+    from rnn_lib import gradient_flow as gf
+    params, U = gf.flow_problem(1.3, 0.5, np.random.default_rng(0), T=30)
+    f = leaky.gradient_flow(params, U, alpha=1.0)
+    ref = gf.gradient_flow(params, U)
+    for name in ("grad_norm", "product_bound", "power_bound", "jac_norms"):
+        np.testing.assert_allclose(getattr(f, name), getattr(ref, name), rtol=1e-12, err_msg=name)
+    assert (f.rho, f.sigma_max, f.gamma) == (ref.rho, ref.sigma_max, ref.gamma)
+
+
+@pytest.mark.parametrize("alpha", [0.05, 0.3])
+@pytest.mark.parametrize("activation", ["tanh", "sigmoid"])
+def test_gradient_flow_stays_within_both_bounds_and_matches_bptt(alpha, activation):
+    """measured <= prod ||J_j|| <= ((1 - alpha) + alpha gamma sigma_max)^(t-k), and the
+    measured norms are BPTT's delta_k for a loss l = w . x_{T-1} (w: W_yx's first row)."""
+    from rnn_lib import gradient_flow as gf
+    params, U = gf.flow_problem(2.0, 1.0, np.random.default_rng(1), T=40)
+    f = leaky.gradient_flow(params, U, alpha=alpha, activation=activation)
+    assert np.all(f.grad_norm <= f.product_bound * (1 + 1e-12))
+    assert np.all(f.product_bound <= f.power_bound * (1 + 1e-12))
+    tr = leaky.forward(params, U, alpha=alpha, activation=activation)
+    dY = np.zeros_like(tr.Y)
+    dY[-1] = 1.0 / np.linalg.norm(params.W_yx[0])        # d l / d y_{T-1}
+    delta = leaky.backward(params, tr, dY).dX
+    np.testing.assert_allclose(f.grad_norm, np.linalg.norm(delta, axis=-1)[::-1], rtol=1e-10)
+    with pytest.raises(ValueError, match="one sequence"):
+        leaky.gradient_flow(params, U[:, None], alpha=alpha)

@@ -6,7 +6,7 @@ import pytest
 import rnn_lib as rl
 from rnn_lib import linear_recurrence as lr
 from rnn_lib import memory as mem
-from rnn_lib.readout import readout_loss
+from rnn_lib._units import readout_loss
 
 N_X, N_U, N_Y, T = 6, 3, 2, 7
 

@@ -8,7 +8,7 @@ from rnn_lib import linear_recurrence as lr
 from rnn_lib import marked_copy as mc
 from rnn_lib import scan as sc
 from rnn_lib import selective as se
-from rnn_lib.readout import readout_loss
+from rnn_lib._units import readout_loss
 
 N_X, N_U, N_Y, T = 5, 3, 2, 7
 
