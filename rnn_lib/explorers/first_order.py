@@ -293,16 +293,15 @@ def bifurcation_diagram(b: float = 0.0, ax=None, w_max: float = 3.0):
         f, df = _tanh_map(w, b)
         for p in fixed_points(f, -1.5, 1.5, df=df, n_grid=601):
             pts[p.kind].append((w, p.x))
-    style = {"stable": dict(marker=".", ms=2.5, color=C["green"],
-                            label="stable ($|f'(x^*)| < 1$)"),
-             "unstable": dict(marker="x", ms=2.5, color=C["vermillion"],
-                              label="unstable ($|f'(x^*)| > 1$)"),
-             "marginal": dict(marker="o", ms=4, mfc="none", mec=C["black"], mew=1.5,
-                              label="marginal ($|f'(x^*)| = 1$)")}
+    style = {"stable": dict(marker=".", ms=2.5, color=C["green"]),
+             "unstable": dict(marker="x", ms=2.5, color=C["vermillion"]),
+             "marginal": dict(marker="o", ms=10, mfc="none", mec=C["black"], mew=2, zorder=3)}
+    labels = {"stable": "stable ($|f'(x^*)| < 1$)", "unstable": "unstable ($|f'(x^*)| > 1$)",
+              "marginal": "marginal ($|f'(x^*)| = 1$)"}
     for kind, xy in pts.items():
         if xy:
             xy = np.array(xy)
-            ax.plot(xy[:, 0], xy[:, 1], ls="none", **style[kind])
+            ax.plot(xy[:, 0], xy[:, 1], ls="none", label=labels[kind], **style[kind])
     ax.axvline(1.0, color=C["black"], ls=":", lw=1)
     ax.text(1.03, -1.05, "w = 1", fontsize=9)
     ax.set_xlabel("weight $w$")
@@ -310,5 +309,8 @@ def bifurcation_diagram(b: float = 0.0, ax=None, w_max: float = 3.0):
     bias = "" if b == 0 else f" {'+' if b > 0 else '-'} {abs(b):g}"
     ax.set_title(f"Fixed points of $x_t = \\tanh(w\\,x_{{t-1}}{bias})$")
     ax.grid(alpha=0.3)
-    ax.legend(loc="upper left", fontsize=8, markerscale=2)
+    legend = ax.legend(loc="upper left", fontsize=8)
+    for handle in legend.legend_handles:            # dots big enough to see in the key
+        if handle.get_marker() in (".", "x"):
+            handle.set_markersize(7)
     return ax
