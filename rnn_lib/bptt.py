@@ -221,7 +221,7 @@ def global_norm(grads: Params) -> float:
     ``grads`` is a ``Params``, any nested tuple of them (e.g. ``Seq2Seq``), or one
     array (e.g. the two-entry gradient of chapter 4's one-unit model).
     """
-    return float(np.sqrt(sum(np.sum(g * g) for g in leaves(grads))))
+    return float(np.sqrt(sum(np.vdot(g, g) for g in leaves(grads))))   # vdot: sum of g * g
 
 
 def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
@@ -238,8 +238,9 @@ def clip_by_global_norm(grads: Params, max_norm: float) -> tuple[Params, float]:
     """
     max_norm = as_positive_float(max_norm, "max_norm")
     norm = global_norm(grads)
-    factor = 1.0 if norm <= max_norm else max_norm / norm
-    return tree_map(lambda g: g * factor, grads), norm
+    if norm <= max_norm:
+        return grads, norm                             # nothing to clip
+    return tree_map(lambda g: g * (max_norm / norm), grads), norm
 
 
 def clip_elementwise(grads: Params, limit: float) -> Params:

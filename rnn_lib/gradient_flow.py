@@ -173,11 +173,12 @@ def product_bound(jac_norms, t: int | None = None) -> np.ndarray:
     return out
 
 
-def power_bound(eta: float, n_steps) -> np.ndarray:
-    """eta^n for each n in ``n_steps``: the bound (gamma sigma_max)^(t-k), eta = gamma sigma_max."""
-    eta = float(eta)
+def power_bound(kappa: float, n_steps) -> np.ndarray:
+    """kappa^n for each n in ``n_steps``: the bound (gamma sigma_max)^(t-k), with
+    kappa = gamma sigma_max."""
+    kappa = float(kappa)
     with np.errstate(over="ignore"):
-        return np.power(eta, np.asarray(n_steps, dtype=float))
+        return np.power(kappa, np.asarray(n_steps, dtype=float))
 
 
 class GradientFlow(NamedTuple):

@@ -239,15 +239,16 @@ def train(params: Params, data, *, steps: int, optimizer="adam", lr: float | Non
                 g = grads.params
             else:
                 L, g = objective(params, batch)
-            norm = global_norm(g)
+            if clip is None:
+                norm = global_norm(g)
+            else:
+                g, norm = clip_by_global_norm(g, clip)      # norm: before clipping
         if not (np.isfinite(L) and np.isfinite(norm)):
             diverged_at = k
             break
         losses.append(float(L))
         norms.append(norm)
         clipped.append(clip is not None and norm > clip)
-        if clip is not None:
-            g, _ = clip_by_global_norm(g, clip)
         new = opt.step(params, g)
         moves.append(global_norm(tree_map(np.subtract, new, params)))   # ||update||
         params = new
