@@ -4,6 +4,8 @@ Each generator is deterministic by seed and has the promised shapes; its labels 
 recomputed here from the tokens or pixels by a separate rule; each baseline is right
 where it should be and fails where the chapter says it must.
 """
+from collections import Counter
+
 import numpy as np
 import pytest
 
@@ -18,7 +20,7 @@ def _rng(seed=0):
 # -- determinism ----------------------------------------------------------------------
 GENERATORS = {
     "price_series": lambda rng: ds.price_series(50, rng),
-    "sentiment_sentences": lambda rng: ds.sentiment_sentences(20, rng),
+    "sentiment_reviews": lambda rng: ds.sentiment_reviews(20, rng),
     "running_count_tags": lambda rng: ds.running_count_tags(20, rng),
     "number_split": lambda rng: ds.number_split(rng, n_test=10),
     "shape_scenes": lambda rng: ds.shape_scenes(5, rng),
@@ -116,71 +118,175 @@ def test_linear_ar_beats_persistence_on_prices_with_momentum():
     assert coef[-1] == pytest.approx(0.6, abs=0.15)              # the momentum
 
 
+def test_oracle_forecast_is_the_conditional_mean():
+    """Without noise the returns follow the equation exactly, so the oracle is exact;
+    with noise its errors are the noise, about the volatility in size."""
+    kw = dict(momentum=0.5, season=0.003, period=7, drift=0.001)
+    exact = ds.price_series(200, _rng(3), volatility=0.0, **kw)
+    w = ds.price_windows(exact, window=10)
+    assert np.allclose(ds.oracle_forecast(exact, 10, **kw), w.target, atol=1e-15)
+    noisy = ds.price_series(20000, _rng(4), volatility=0.01, **kw)
+    err = ds.oracle_forecast(noisy, 10, **kw) - ds.price_windows(noisy, 10).target
+    assert abs(err.std() - 0.01) < 3e-4 and abs(err.mean()) < 3e-4
+    # a wrong momentum is a worse forecaster
+    worse = ds.oracle_forecast(noisy, 10, **{**kw, "momentum": 0.0})
+    assert np.mean((worse - ds.price_windows(noisy, 10).target) ** 2) > np.mean(err ** 2)
+
+
+def test_mse_difference_interval_by_hand():
+    y = np.array([0.0, 1.0, 2.0, 3.0])
+    a, b = y + 0.1, y + np.array([0.5, -0.5, 0.5, -0.5])
+    diff, lo, hi = ds.mse_difference_interval(a, b, y, _rng(5), n_boot=4000)
+    assert diff == pytest.approx(0.01 - 0.25)
+    assert lo == hi == pytest.approx(-0.24)            # every day has the same difference
+    rng = _rng(6)
+    y = rng.standard_normal(400)
+    a, b = y + rng.standard_normal(400), y + rng.standard_normal(400)
+    diff, lo, hi = ds.mse_difference_interval(a, b, y, _rng(7))
+    d = (a - y) ** 2 - (b - y) ** 2
+    half = 1.96 * d.std() / np.sqrt(d.size)            # the normal approximation
+    assert lo < diff < hi and hi - lo == pytest.approx(2 * half, rel=0.15)
+    with pytest.raises(ValueError, match="one equal, non-zero length"):
+        ds.mse_difference_interval(a[:3], b, y, _rng())
+
+
 # -- 2. sentiment: many-to-one classification -------------------------------------------
 POS, NEG = set(ds.SENTIMENT_WORDS["positive"]), set(ds.SENTIMENT_WORDS["negative"])
-INTENSIFIERS = {"very", "really", "quite", "so"}
 
 
-def _rule_label(sentence):
-    """The label from the tokens alone: the sentiment word's polarity, flipped by "not"."""
-    hits = [i for i, w in enumerate(sentence) if w in POS | NEG]
-    assert len(hits) == 1, sentence
-    i = hits[0]
-    nots = [j for j, w in enumerate(sentence) if w == "not"]
-    assert len(nots) <= 1, sentence
-    if nots:
-        j = nots[0]
-        assert j < i and i - j - 1 <= 2, sentence                  # not, 0-2 words, word
-        assert set(sentence[j + 1:i]) <= INTENSIFIERS, sentence
-    return int((sentence[i] in POS) != bool(nots))
+def _parse(review):
+    """The label by an independent reading: cut the review into parts at "but"; each
+    part has one sentiment word, flipped if "not" comes before it in that part; the two
+    parts disagree, and the last one decides."""
+    parts, part = [], []
+    for w in review:
+        if w == "but":
+            parts.append(part)
+            part = []
+        else:
+            part.append(w)
+    parts.append(part)
+    assert len(parts) <= 2, review
+    meanings = []
+    for part in parts:
+        hits = [i for i, w in enumerate(part) if w in POS | NEG]
+        assert len(hits) == 1, review
+        nots = [i for i, w in enumerate(part) if w == "not"]
+        assert len(nots) <= 1 and all(i < hits[0] for i in nots), review
+        meanings.append(int((part[hits[0]] in POS) != bool(nots)))
+    if len(meanings) == 2:
+        assert meanings[0] != meanings[1], review            # "but" joins opposites
+    return meanings[-1]
 
 
-def test_sentiment_labels_follow_the_negation_rule():
-    sentences, labels = ds.sentiment_sentences(400, _rng(7), min_len=3, max_len=9)
-    assert len(sentences) == 400 and labels.shape == (400,)
+def test_sentiment_labels_follow_the_two_rules():
+    reviews, labels = ds.sentiment_reviews(2000, _rng(7))
+    assert len(reviews) == 2000 and labels.shape == (2000,)
     vocab = set().union(*ds.SENTIMENT_WORDS.values())
-    for s, y in zip(sentences, labels):
-        assert 3 <= len(s) <= 9 and set(s) <= vocab
-        assert y == _rule_label(s)
-    negated = np.mean(["not" in s for s in sentences])
-    assert 0.4 < negated < 0.6 and 0.4 < labels.mean() < 0.6
-    assert {len(s) for s in sentences} == set(range(3, 10))
+    for r, y in zip(reviews, labels):
+        assert set(r) <= vocab and y == _parse(r) == ds.review_label(r)
+    but = np.mean(["but" in r for r in reviews])
+    negated_parts = sum(r.count("not") for r in reviews) / (len(reviews) * (1 + but))
+    assert 0.45 < but < 0.55 and 0.25 < negated_parts < 0.35 and 0.45 < labels.mean() < 0.55
+    # "not" can stand far from its word: the modifiers and "i did not think the plot was"
+    gaps = [r.index(w) - r.index("not") - 1 for r in reviews if "but" not in r
+            and "not" in r for w in r if w in POS | NEG]
+    assert min(gaps) == 0 and max(gaps) == 7
 
 
-@pytest.mark.parametrize("p_negate, min_len, max_len", [(0.0, 2, 2), (1.0, 2, 3),
-                                                         (0.5, 12, 16)])
-def test_sentiment_extremes(p_negate, min_len, max_len):
-    sentences, labels = ds.sentiment_sentences(60, _rng(8), p_negate=p_negate,
-                                               min_len=min_len, max_len=max_len)
-    for s, y in zip(sentences, labels):
-        assert min_len <= len(s) <= max_len and y == _rule_label(s)
-    frac = np.mean(["not" in s for s in sentences])
-    assert frac == p_negate if p_negate in (0.0, 1.0) else 0.2 < frac < 0.8
+def test_sentiment_extremes():
+    plain, y = ds.sentiment_reviews(50, _rng(8), p_negate=0.0, p_but=0.0, max_gap=0)
+    assert all("not" not in r and "but" not in r for r in plain)
+    assert all(ds.review_label(r) == label for r, label in zip(plain, y))
+    negated, y = ds.sentiment_reviews(50, _rng(8), p_negate=1.0, p_but=1.0)
+    assert all(r.count("not") == 2 and r.count("but") == 1 for r in negated)
+    assert all(_parse(r) == label for r, label in zip(negated, y))
 
 
-def _accuracy_of_bow(p_negate, seed=9):
-    train, y_train = ds.sentiment_sentences(600, _rng(seed), p_negate=p_negate)
-    test, y_test = ds.sentiment_sentences(400, _rng(seed + 1), p_negate=p_negate)
-    pred = ds.bag_of_words_baseline(train, y_train, test)
-    assert pred.shape == (400,) and set(np.unique(pred)) <= {0, 1}
-    return np.mean(pred == y_test), test, y_test
+def test_modifiers_do_not_give_negation_away():
+    """Whatever modifier stands right before the sentiment word, the part is negated
+    equally often: no neighbouring pair of words but "not good" says whether it is."""
+    reviews, _ = ds.sentiment_reviews(6000, _rng(9), p_but=0.0)
+    negated, seen = Counter(), Counter()
+    for r in reviews:
+        k = next(i for i, w in enumerate(r) if w in POS | NEG)
+        seen[r[k - 1]] += 1
+        negated[r[k - 1]] += "not" in r
+    modifiers = ("very", "really", "quite", "so", "truly")
+    rate = {w: negated[w] / seen[w] for w in modifiers}
+    overall = sum(negated[w] for w in modifiers) / sum(seen[w] for w in modifiers)
+    assert 0.25 < overall < 0.35
+    assert all(abs(r - overall) < 0.04 for r in rate.values()), rate
+    assert negated["not"] == seen["not"] > 0                     # "not good": gap 0
 
 
-def test_bag_of_words_learns_sentiment_without_negation():
-    acc, _, _ = _accuracy_of_bow(0.0)
-    assert acc > 0.95
+def test_swap_pairs_are_the_same_bag_with_opposite_labels():
+    for a, la, b, lb in ds.swap_pairs(300, _rng(10)):
+        assert Counter(a) == Counter(b) and la != lb
+        assert _parse(a) == la == ds.review_label(a) and _parse(b) == lb == ds.review_label(b)
 
 
-def test_bag_of_words_cannot_handle_negation():
-    # rarer negation: it learns the words and ignores "not", ~1 - p_negate = 75%
-    acc, _, _ = _accuracy_of_bow(0.25)
-    assert 0.6 < acc < 0.85
-    # balanced negation (the default): the XOR pulls it to chance, below the 75% ceiling
-    acc, test, y_test = _accuracy_of_bow(0.5)
-    assert acc < 0.65
-    # ... and the ceiling is reached by a linear rule: positive unless (negative, no "not")
-    linear = np.array([int(bool(set(s) & POS) + ("not" in s) >= 1) for s in test])
-    assert 0.7 < np.mean(linear == y_test) < 0.8
+@pytest.mark.parametrize("gap", [0, 3, 8])
+def test_negation_pairs_share_their_last_words(gap):
+    for neg, ln, plain, lp in ds.negation_pairs(100, _rng(11), gap):
+        assert neg.count("not") == 1 and "not" not in plain and ln != lp
+        k = neg.index("not")
+        assert neg[:k] + neg[k + 1:] == plain                 # only the "not" differs
+        assert neg[k + 1 + gap] in POS | NEG                  # gap words, then the word
+        assert _parse(neg) == ln and _parse(plain) == lp
+
+
+def _split(seed=12, n=(1200, 300, 600), **kw):
+    reviews, labels = ds.sentiment_reviews(sum(n), _rng(seed), **kw)
+    cut = np.cumsum(n)[:-1]
+    return [(reviews[a:b], labels[a:b]) for a, b in zip([0, *cut], [*cut, sum(n)])]
+
+
+def test_bag_of_words_is_right_without_negation_or_but():
+    (tr, ytr), (va, yva), (te, yte) = _split(p_negate=0.0, p_but=0.0, n=(300, 100, 200))
+    pred, penalty = ds.bag_of_ngrams_baseline(tr, ytr, va, yva, te, n=1)
+    assert np.mean(pred == yte) == 1.0 and penalty > 0
+
+
+def test_bags_of_words_and_bigrams_cannot_read_the_reviews():
+    """The baselines are fitted to convergence and could win; on these data they cannot.
+    The bag of words also never beats the best linear rule on one-part reviews."""
+    (tr, ytr), (va, yva), (te, yte) = _split()
+    for n, ceiling in ((1, 0.65), (2, 0.8)):
+        pred, _ = ds.bag_of_ngrams_baseline(tr, ytr, va, yva, te, n=n)
+        assert pred.shape == (len(te),) and 0.5 < np.mean(pred == yte) < ceiling, n
+        if n == 1:                  # never above the best linear rule on one-part reviews
+            one = np.array(["but" not in r for r in te])
+            rule = np.array([bool(set(r) & POS) and "not" not in r for r in te])
+            assert np.mean(pred[one] == yte[one]) <= np.mean(rule[one] == yte[one])
+    # a bigram rule (the word before the sentiment word is "not") is no shortcut either
+    one = [i for i, r in enumerate(te) if "but" not in r]
+    rule = []
+    for i in one:
+        r = te[i]
+        k = next(j for j, w in enumerate(r) if w in POS | NEG)
+        rule.append(int((r[k] in POS) != (r[k - 1] == "not")))
+    assert np.mean(np.array(rule) == yte[one]) < 0.85
+    # "A but B" and "B but A" are the same bag: the same answer, right on exactly one
+    pairs = ds.swap_pairs(50, _rng(13))
+    pred, _ = ds.bag_of_ngrams_baseline(tr, ytr, va, yva, [p[0] for p in pairs]
+                                        + [p[2] for p in pairs], n=1)
+    assert np.array_equal(pred[:50], pred[50:])
+    right = (pred[:50] == [p[1] for p in pairs]) + (pred[50:] == [p[3] for p in pairs])
+    assert np.all(right == 1)
+
+
+def test_logistic_fit_reaches_the_optimum():
+    """Newton's method lands where the penalised cross-entropy's gradient is zero."""
+    from rnn_lib.datasets.sentiment import _fit_logistic
+    rng = _rng(14)
+    A = np.hstack([rng.standard_normal((200, 5)), np.ones((200, 1))])
+    y = (A[:, 0] - A[:, 1] + 0.5 * rng.standard_normal(200) > 0).astype(float)
+    w = _fit_logistic(A, y, 0.01, np.zeros(6))
+    p = 1 / (1 + np.exp(-A @ w))
+    r = np.full(6, 0.01)
+    r[-1] = 1e-8
+    assert np.abs(A.T @ (p - y) / len(y) + r * w).max() < 1e-10
 
 
 def test_majority_baseline():
@@ -222,6 +328,23 @@ def test_current_token_baseline_ties_and_unseen_tokens():
     pred = ds.current_token_baseline([["x", "x", "y"], ["y"]],
                                      [np.array([1, 0, 1]), np.array([1])], [["x", "y", "z"]])
     assert pred[0].tolist() == [0, 1, 1]        # x tied -> 0; unseen z -> overall majority 1
+
+
+def test_window_baseline_by_hand_and_width_one_is_the_current_token():
+    seqs = [["a", "b", "b"], ["b", "a", "b"], ["a", "b", "b"]]
+    tags = [np.array([0, 1, 1]), np.array([0, 0, 1]), np.array([0, 1, 0])]
+    # width 2: windows (a), (a b), (b b) | (b), (b a), (a b) | (a), (a b), (b b)
+    pred = ds.window_baseline(seqs, tags, [["a", "b", "b"], ["b", "b"]], width=2)
+    assert pred[0].tolist() == [0, 1, 0]            # (b b) seen with 1 and 0: tie -> 0
+    assert pred[1].tolist() == [0, 0]               # (b) -> 0; (b b) -> 0
+    train, y = ds.running_count_tags(100, _rng(13))
+    test, _ = ds.running_count_tags(50, _rng(14))
+    one = ds.window_baseline(train, y, test, width=1)
+    assert all(np.array_equal(p, q) for p, q in
+               zip(one, ds.current_token_baseline(train, y, test)))
+    # a window as long as the longest sequence sees the whole past: perfect on training
+    full = ds.window_baseline(train, y, train, width=14)
+    assert ds.tag_accuracy(full, y) == 1.0
 
 
 def test_tag_accuracy_pools_all_steps():
@@ -286,6 +409,19 @@ def test_exact_match():
         == pytest.approx(2 / 3)
 
 
+def test_position_table_baseline_reads_positions():
+    rng = _rng(16)
+    train, test = ds.number_split(rng, n_test=150)
+    pred = ds.position_table_baseline(train, test)
+    truth = [ds.number_digits(k) for k in test]
+    assert len(pred) == 150 and all(set(p) <= set("0123456789-") for p in pred)
+    assert ds.exact_match(pred, truth) > 0.95          # a table of positions suffices
+    # trained on the test numbers themselves it knows them all
+    assert ds.exact_match(ds.position_table_baseline(test, test, steps=500), truth) == 1.0
+    with pytest.raises(ValueError, match="train_numbers is empty"):
+        ds.position_table_baseline([], test)
+
+
 # -- 5. shape scenes: one-to-many -------------------------------------------------------
 def _classify_shape(mask):
     """Name a shape from its pixels by geometry alone."""
@@ -339,10 +475,26 @@ def test_shape_scenes_without_noise_are_exact():
     assert np.all(images.sum(axis=3) <= 1.0)    # one primary colour per pixel
 
 
+def test_caption_baselines():
+    images, captions = ds.shape_scenes(900, _rng(17))
+    major = ds.caption_majority_baseline(captions[:600], 3)
+    counts = Counter(tuple(c) for c in captions[:600])
+    assert major == [list(counts.most_common(1)[0][0])] * 3
+    pred = ds.pixel_linear_baseline(images[:500], captions[:500], images[500:600],
+                                    captions[500:600], images[600:])
+    truth = captions[600:]
+    exact = ds.exact_match(pred, truth)
+    words = np.mean([a == b for p, t in zip(pred, truth) for a, b in zip(p, t)])
+    assert len(pred) == 300 and all(len(p) == 5 for p in pred)
+    assert 0.2 < exact < 0.9 and words > 0.8            # many words right, fewer captions
+
+
 # -- bad inputs ------------------------------------------------------------------------
 @pytest.mark.parametrize("call", [
     lambda rng: ds.price_series(10, rng),
-    lambda rng: ds.sentiment_sentences(3, rng),
+    lambda rng: ds.sentiment_reviews(3, rng),
+    lambda rng: ds.negation_pairs(3, rng, 2),
+    lambda rng: ds.swap_pairs(3, rng),
     lambda rng: ds.running_count_tags(3, rng),
     lambda rng: ds.number_split(rng),
     lambda rng: ds.shape_scenes(2, rng),
@@ -354,7 +506,7 @@ def test_rng_must_be_a_generator(call, bad_rng):
 
 
 @pytest.mark.parametrize("call", [
-    lambda n: ds.sentiment_sentences(n, _rng()),
+    lambda n: ds.sentiment_reviews(n, _rng()),
     lambda n: ds.running_count_tags(n, _rng()),
     lambda n: ds.shape_scenes(n, _rng()),
 ])
@@ -403,13 +555,17 @@ def test_bad_price_inputs():
 
 def test_bad_sequence_inputs():
     with pytest.raises(ValueError, match=r"p_negate must be a finite number in \[0, 1\]"):
-        ds.sentiment_sentences(5, _rng(), p_negate=1.5)
+        ds.sentiment_reviews(5, _rng(), p_negate=1.5)
+    with pytest.raises(ValueError, match="max_gap must be >= 0"):
+        ds.sentiment_reviews(5, _rng(), max_gap=-1)
     with pytest.raises(ValueError, match="max_len must be >= min_len"):
         ds.running_count_tags(5, _rng(), min_len=5, max_len=4)
     with pytest.raises(ValueError, match="must hold 0 .* and 1 .* only"):
-        ds.bag_of_words_baseline([["good"]], [2], [["good"]])
-    with pytest.raises(TypeError, match=r"train_sentences\[0\] must be a list of tokens"):
-        ds.bag_of_words_baseline(["good film"], [1], [["good"]])
+        ds.bag_of_ngrams_baseline([["good"]], [2], [["good"]], [1], [["good"]])
+    with pytest.raises(TypeError, match=r"train_reviews\[0\] must be a list of tokens"):
+        ds.bag_of_ngrams_baseline(["good film"], [1], [["good"]], [1], [["good"]])
+    with pytest.raises(ValueError, match="n must be 1 .* or 2"):
+        ds.bag_of_ngrams_baseline([["good"]], [1], [["good"]], [1], [["good"]], n=3)
     with pytest.raises(ValueError, match=r"pred_tags\[0\] must have shape \(3,\)"):
         ds.tag_accuracy([np.array([1, 0])], [np.array([1, 0, 1])])
     with pytest.raises(ValueError, match="pred holds 1 sequences and target 2"):
@@ -449,30 +605,47 @@ def test_wave_input_matches_the_data_set():
         ds.wave_input("sawtooth", 0.05)
 
 
-# -- reading a sentence by the data set's rule -------------------------------------------------
-def test_rule_label_is_the_generators_label():
-    sents, labels = ds.sentiment_sentences(300, _rng(21))
-    assert [ds.rule_label(s) for s in sents] == labels.tolist()
-    assert ds.rule_label("it was not good".split()) == 0
-    assert ds.rule_label("it was good".split()) == 1
-    assert ds.rule_label("it was".split()) is None
+# -- examples to show ---------------------------------------------------------------------
+def test_review_label_reads_the_last_part():
+    assert ds.review_label("it was not good".split()) == 0
+    assert ds.review_label("it was good".split()) == 1
+    assert ds.review_label("it was dull but the plot was not bad".split()) == 1
+    assert ds.review_label("it was not dull but the plot was bad in the end".split()) == 0
+    assert ds.review_label("it was".split()) is None
+    assert ds.review_label("it was good and great".split()) is None
 
 
 def test_picked_examples_are_of_the_promised_kinds():
-    sents, labels = ds.sentiment_sentences(400, _rng(22))
-    picks = ds.pick_sentiment_examples(sents)
-    assert picks == ds.pick_sentiment_examples(sents)                 # deterministic
-    kinds = dict(picks)
-    assert list(kinds) == ["not + positive", "not + negative", "positive", "negative", "long"]
-    assert len(set(kinds.values())) == 5
-    pos, neg = ds.SENTIMENT_WORDS["positive"], ds.SENTIMENT_WORDS["negative"]
-    s = {k: sents[i] for k, i in kinds.items()}
-    assert "not" in s["not + positive"] and set(s["not + positive"]) & set(pos)
-    assert "not" in s["not + negative"] and set(s["not + negative"]) & set(neg)
-    assert "not" not in s["positive"] and set(s["positive"]) & set(pos)
-    assert "not" not in s["negative"] and set(s["negative"]) & set(neg)
-    assert len(s["long"]) == max(len(x) for x in sents)
-    for i in kinds.values():                                         # labels follow the rule
-        assert ds.rule_label(sents[i]) == labels[i]
-    with pytest.raises(ValueError, match="at least 2 sentences"):
-        ds.pick_sentiment_examples([["good"]])
+    reviews, _ = ds.sentiment_reviews(600, _rng(22))
+    picks = ds.pick_sentiment_examples(reviews)
+    assert picks == ds.pick_sentiment_examples(reviews)              # deterministic
+    names = [name for name, _ in picks]
+    assert names == ["plain", "not, far back", "A but B", "B but A (same words)"]
+    s = dict(picks)
+    assert all(len(r) <= 12 for r in s.values())
+    assert "not" not in s["plain"] and "but" not in s["plain"]
+    assert "not" in s["not, far back"] and "but" not in s["not, far back"]
+    one_part = [r for r in reviews if "but" not in r and "not" in r and len(r) <= 12]
+
+    def gap(r):
+        return next(i for i, w in enumerate(r) if w in POS | NEG) - r.index("not") - 1
+    assert gap(s["not, far back"]) == max(gap(r) for r in one_part)
+    assert s["A but B"] in reviews
+    assert Counter(s["A but B"]) == Counter(s["B but A (same words)"])
+    assert ds.review_label(s["A but B"]) != ds.review_label(s["B but A (same words)"])
+    with pytest.raises(ValueError, match="at least two kinds"):
+        ds.pick_sentiment_examples([["it", "was", "good"]])
+
+
+def test_nearest_wave_baseline_and_table():
+    kinds, freqs, Y = ds.wave_table(4, 20)
+    assert Y.shape == (12, 20) and np.allclose(freqs[:4], [0.0475, 0.0625, 0.0775, 0.0925])
+    for k, f, y in zip(kinds, freqs, Y):
+        assert np.allclose(y, ds.wave(ds.WAVE_KINDS[k], f, np.arange(20)))
+    out = ds.nearest_wave_baseline(kinds, freqs, Y, np.array([2, 0]), np.array([0.08, 0.041]))
+    assert np.array_equal(out[0], Y[8 + 2]) and np.array_equal(out[1], Y[0])
+    w = ds.waveforms(300, _rng(19), T=20)
+    fine = ds.nearest_wave_baseline(w.kinds, w.freqs, w.Y, w.kinds, w.freqs)
+    assert np.array_equal(fine, w.Y)                   # every stored wave finds itself
+    with pytest.raises(ValueError, match="no wave of kind 1"):
+        ds.nearest_wave_baseline(np.array([0]), np.array([0.05]), Y[:1], [1], [0.05])

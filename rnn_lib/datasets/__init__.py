@@ -8,21 +8,23 @@ memory of its own, so that a recurrent network has a number to beat:
 module                          data set and baseline
 ==============================  ========================================================
 ``prices``                      many-to-one regression: ``price_series`` cut by
-                                ``price_windows``; "tomorrow = today" and a linear AR
-                                (``fit_linear_ar``)
-``sentiment``                   many-to-one classification: ``sentiment_sentences``
-                                with "not"; ``majority_baseline`` and
-                                ``bag_of_words_baseline`` (blind to word order)
+                                ``price_windows``; "tomorrow = today", linear ARs
+                                (``fit_linear_ar``) and ``oracle_forecast``
+``sentiment``                   many-to-one classification: ``sentiment_reviews``
+                                with "not" and "but"; ``majority_baseline`` and
+                                ``bag_of_ngrams_baseline`` (blind to word order)
 ``tags``                        many-to-many, aligned: ``running_count_tags``;
-                                ``current_token_baseline`` (blind to the past)
+                                ``current_token_baseline`` and ``window_baseline``
+                                (blind to all but the last tokens)
 ``numerals``                    sequence to sequence: ``number_words`` ->
                                 ``number_digits``; ``word_by_word_baseline`` (blind to
-                                context)
+                                context), ``position_table_baseline`` (no recurrence)
 ``waves``                       one-to-many: ``waveforms``, a kind and a frequency -> a
                                 whole wave; ``mean_waveform_baseline`` (blind to the
-                                input)
+                                input), ``nearest_wave_baseline`` (a lookup table)
 ``scenes``                      one-to-many, harder: ``shape_scenes``, images ->
-                                captions, the article's captioning example
+                                captions, the article's captioning example;
+                                ``caption_majority_baseline``, ``pixel_linear_baseline``
 ==============================  ========================================================
 
 Data come back as plain NumPy arrays and Python lists of string tokens; turning
@@ -36,36 +38,60 @@ from .numerals import (
     number_digits,
     number_split,
     number_words,
+    position_table_baseline,
     word_by_word_baseline,
 )
-from .prices import PriceWindows, fit_linear_ar, predict_linear_ar, price_series, price_windows
-from .scenes import COLOR_RGB, COLORS, RELATIONS, SHAPES, shape_scenes
+from .prices import (
+    PriceWindows,
+    fit_linear_ar,
+    mse_difference_interval,
+    oracle_forecast,
+    predict_linear_ar,
+    price_series,
+    price_windows,
+)
+from .scenes import (
+    COLOR_RGB,
+    COLORS,
+    RELATIONS,
+    SHAPES,
+    caption_majority_baseline,
+    pixel_linear_baseline,
+    shape_scenes,
+)
 from .sentiment import (
     SENTIMENT_WORDS,
-    bag_of_words_baseline,
+    bag_of_ngrams_baseline,
     majority_baseline,
+    negation_pairs,
     pick_sentiment_examples,
-    rule_label,
-    sentiment_sentences,
+    review_label,
+    sentiment_reviews,
+    swap_pairs,
 )
-from .tags import current_token_baseline, running_count_tags, tag_accuracy
+from .tags import current_token_baseline, running_count_tags, tag_accuracy, window_baseline
 from .waves import (
     FREQ_RANGE,
     WAVE_KINDS,
     Waves,
     mean_waveform_baseline,
+    nearest_wave_baseline,
     wave,
     wave_input,
+    wave_table,
     waveforms,
 )
 
 __all__ = [
-    "exact_match", "number_digits", "number_split", "number_words", "word_by_word_baseline",
-    "PriceWindows", "fit_linear_ar", "predict_linear_ar", "price_series", "price_windows",
-    "COLOR_RGB", "COLORS", "RELATIONS", "SHAPES", "shape_scenes",
-    "SENTIMENT_WORDS", "bag_of_words_baseline", "majority_baseline",
-    "pick_sentiment_examples", "rule_label", "sentiment_sentences",
-    "current_token_baseline", "running_count_tags", "tag_accuracy",
-    "FREQ_RANGE", "WAVE_KINDS", "Waves", "mean_waveform_baseline", "wave", "wave_input",
-    "waveforms",
+    "exact_match", "number_digits", "number_split", "number_words", "position_table_baseline",
+    "word_by_word_baseline",
+    "PriceWindows", "fit_linear_ar", "mse_difference_interval", "oracle_forecast",
+    "predict_linear_ar", "price_series", "price_windows",
+    "COLOR_RGB", "COLORS", "RELATIONS", "SHAPES", "caption_majority_baseline",
+    "pixel_linear_baseline", "shape_scenes",
+    "SENTIMENT_WORDS", "bag_of_ngrams_baseline", "majority_baseline", "negation_pairs",
+    "pick_sentiment_examples", "review_label", "sentiment_reviews", "swap_pairs",
+    "current_token_baseline", "running_count_tags", "tag_accuracy", "window_baseline",
+    "FREQ_RANGE", "WAVE_KINDS", "Waves", "mean_waveform_baseline", "nearest_wave_baseline",
+    "wave", "wave_input", "wave_table", "waveforms",
 ]

@@ -1,11 +1,12 @@
-"""Sequence to sequence: English number words -> digits, and a word-by-word dictionary
-that is blind to context (chapter 5, section 5.5)."""
+"""Sequence to sequence: English number words -> digits, with two baselines that have no
+recurrence: a word-by-word dictionary that is blind to context, and a linear classifier
+that sees every word with its position (chapter 5, section 5.5)."""
 from __future__ import annotations
 
 import numpy as np
 
 from .._checks import as_int, check_rng
-from ._common import check_token_lists
+from ._common import as_real, check_token_lists
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
          "ten", "eleven", "twelve", "thirteen", "fourteen", "fifteen", "sixteen",
@@ -107,6 +108,88 @@ def word_by_word_baseline(words) -> list[str]:
                              "twenty..ninety (by tens) or hundred")
         out.extend(_WORD_DIGITS[w])
     return out
+
+
+def _position_slots(numbers, vocab: dict) -> np.ndarray:
+    """Indices of the (position from the left, word) and (position from the right, word)
+    one-hots that are 1, plus the bias slot; the unused slots point at a zero column.
+
+    Returns an int array (n, 9) into a feature vector of length 8 V + 2.
+    """
+    V = len(vocab)
+    idx = np.full((len(numbers), 9), 8 * V + 1)                     # 8 V + 1: always 0
+    idx[:, -1] = 8 * V                                               # the bias, always 1
+    for i, k in enumerate(numbers):
+        words = number_words(int(k))
+        for p, w in enumerate(words):
+            idx[i, p] = p * V + vocab[w]
+            idx[i, 4 + p] = (4 + len(words) - 1 - p) * V + vocab[w]
+    return idx
+
+
+def position_table_baseline(train_numbers, test_numbers, *, steps: int = 300,
+                            lr: float = 0.1, penalty: float = 1e-3) -> list[list[str]]:
+    """Number words -> digits by a linear classifier that sees each word with its position.
+
+    No recurrence and no decoder: a number has at most four words, so each word can be
+    given a slot by its position from the left and from the right, and the input is
+    the one-hot vector a of these (position, word) pairs. Four softmax classifiers read
+    it: the number of digits (1, 2 or 3), and the hundreds, tens and units digit
+    (0-9, or none). Head h gives p_h = softmax(W_h a); all are fitted together by
+    ``steps`` full-batch Adam steps on the mean cross-entropy plus penalty/2 |W|^2,
+    with the gradient (p_h - e_c) a^T of the softmax cross-entropy. The output is the
+    predicted number of digits, read from the units leftwards.
+
+    Parameters
+    ----------
+    train_numbers, test_numbers : array_like of int in 0..999
+    steps : int >= 1
+    lr, penalty : float > 0, float >= 0
+
+    Returns
+    -------
+    list of lists of str: the digit tokens for each test number.
+    """
+    train = [_check_number(k) for k in np.asarray(train_numbers).ravel()]
+    test = [_check_number(k) for k in np.asarray(test_numbers).ravel()]
+    if not train:
+        raise ValueError("train_numbers is empty; need numbers to fit the classifier")
+    steps = as_int(steps, "steps", minimum=1)
+    lr = as_real(lr, "lr", low=0.0, low_open=True)
+    penalty = as_real(penalty, "penalty", low=0.0)
+    vocab = {w: j for j, w in enumerate(sorted({w for k in range(1000) for w in number_words(k)}))}
+    slots = _position_slots(train, vocab)                           # (n, 9)
+    n, d = len(train), 8 * len(vocab) + 2
+    right = [str(k).rjust(3, "-") for k in train]                   # 42 -> "-42"
+    classes = np.stack([[len(str(k)) - 1 for k in train]]          # (n, 4): class per head
+                       + [[10 if r[j] == "-" else int(r[j]) for r in right] for j in range(3)],
+                       axis=1)
+    heads = [slice(0, 3), slice(3, 14), slice(14, 25), slice(25, 36)]
+    target = np.zeros((n, 36))                                      # e_c of each head
+    for h, c in zip(heads, classes.T):
+        target[np.arange(n), h.start + c] = 1.0
+    # A^T dZ by feature: the rows whose slot f is 1, summed (a sparse product)
+    order = np.argsort(slots.ravel(), kind="stable")
+    rows = order // slots.shape[1]
+    used, starts = np.unique(slots.ravel()[order], return_index=True)
+    W, m, v = np.zeros((d, 36)), np.zeros((d, 36)), np.zeros((d, 36))
+    for k in range(1, steps + 1):                                   # Adam, full batch
+        Z = W[slots].sum(axis=1)                                    # (n, 36) = a^T W
+        P = np.empty_like(Z)
+        for h in heads:
+            e = np.exp(Z[:, h] - Z[:, h].max(axis=1, keepdims=True))
+            P[:, h] = e / e.sum(axis=1, keepdims=True)
+        dZ = (P - target) / n                                       # p - e_c, per head
+        g = penalty * W
+        g[used] += np.add.reduceat(dZ[rows], starts, axis=0)        # sum_i a_i dZ_i^T
+        g[-1] = 0.0                                                 # the always-zero slot
+        m += 0.1 * (g - m)
+        v += 0.001 * (g * g - v)
+        W -= lr * (m / (1 - 0.9 ** k)) / (np.sqrt(v / (1 - 0.999 ** k)) + 1e-8)
+    Z = W[_position_slots(test, vocab)].sum(axis=1)
+    n_digits, *digits = (np.argmax(Z[:, h], axis=1) for h in heads)
+    return [["-" if dg[i] == 10 else str(dg[i]) for dg in digits][2 - L:]
+            for i, L in enumerate(n_digits)]
 
 
 def exact_match(pred, target) -> float:

@@ -3,7 +3,10 @@ linear autoregression to beat (chapter 5, section 5.2).
 
 The price model is an AR(1) process in the log-returns (G. E. P. Box & G. M. Jenkins,
 *Time Series Analysis*, 1970) with a weekly cycle. The baselines: "tomorrow = today"
-(a next log-return of 0) and a linear AR on the window (``fit_linear_ar``).
+(a next log-return of 0), a linear AR on the window or on its last days
+(``fit_linear_ar``), and the forecast of someone who knows the equation
+(``oracle_forecast``), which misses only the noise. ``mse_difference_interval`` says
+whether two forecasters' test errors differ by more than the test days can resolve.
 """
 from __future__ import annotations
 
@@ -14,10 +17,14 @@ import numpy as np
 from .._checks import as_float_array, as_int, as_positive_float, check_rng
 from ._common import as_real
 
+#: the defaults of ``price_series``'s equation, shared by ``oracle_forecast``
+MOMENTUM, VOLATILITY, SEASON, PERIOD, DRIFT = 0.6, 0.01, 0.004, 5, 0.0003
+
 
 def price_series(n_days: int, rng: np.random.Generator, *, start: float = 100.0,
-                 momentum: float = 0.6, volatility: float = 0.01, season: float = 0.004,
-                 period: float = 5, drift: float = 0.0003) -> np.ndarray:
+                 momentum: float = MOMENTUM, volatility: float = VOLATILITY,
+                 season: float = SEASON, period: float = PERIOD,
+                 drift: float = DRIFT) -> np.ndarray:
     """A positive synthetic daily price whose log-returns have momentum and a weekly cycle.
 
     The log-return r_t = log p_t - log p_{t-1} follows an AR(1) process around the
@@ -188,3 +195,60 @@ def predict_linear_ar(U, coef, intercept: float) -> np.ndarray:
         raise ValueError(f"coef has {len(coef)} entries but the windows are {X.shape[1]} "
                          "steps long; they must match")
     return X @ coef + as_real(intercept, "intercept")
+
+
+def oracle_forecast(prices, window: int = 30, *, momentum: float = MOMENTUM,
+                    season: float = SEASON, period: float = PERIOD,
+                    drift: float = DRIFT) -> np.ndarray:
+    """The best forecast of each window's next log-return, by someone who knows the equation.
+
+    For the windows of ``price_windows(prices, window)``, whose target is r_j with
+    j = i + window + 1, it is the expected value of ``price_series``'s equation given
+    the last return of the window:
+
+        E[r_j | r_{j-1}] = mu + phi (r_{j-1} - mu) + s sin(2 pi j / P).
+
+    Its error is the noise sigma eps_j alone: on average sigma^2, on a given set of
+    test days whatever the noise happened to be there. Pass the parameters the prices
+    were made with (the defaults are ``price_series``'s).
+
+    Returns
+    -------
+    ndarray, shape (N,), N = len(prices) - window - 1
+    """
+    w = price_windows(prices, window)
+    phi = as_real(momentum, "momentum", low=-1.0, high=1.0, low_open=True, high_open=True)
+    mu, s = as_real(drift, "drift"), as_real(season, "season")
+    P = as_positive_float(period, "period")
+    j = np.arange(w.target.size) + w.U.shape[0] + 1                  # the target's day
+    return mu + phi * (w.U[-1, :, 0] - mu) + s * np.sin(2 * np.pi * j / P)
+
+
+def mse_difference_interval(pred_a, pred_b, target, rng: np.random.Generator, *,
+                            level: float = 0.95, n_boot: int = 2000) -> tuple[float, float, float]:
+    """How sure is "forecaster a has a smaller test MSE than b"? A paired bootstrap.
+
+    d_i = (a_i - y_i)^2 - (b_i - y_i)^2 per test day; the test days are drawn with
+    replacement ``n_boot`` times, and the mean of d over each draw gives the spread
+    of the difference. An interval that contains 0 says: on this many test days the
+    two cannot be told apart (B. Efron & R. Tibshirani, *An Introduction to the
+    Bootstrap*, 1993).
+
+    Returns
+    -------
+    (difference, low, high) : mean of d and the central ``level`` interval of its
+        bootstrap distribution; negative means a is better.
+    """
+    a = as_float_array(pred_a, "pred_a", ndim=(1,))
+    b = as_float_array(pred_b, "pred_b", ndim=(1,))
+    y = as_float_array(target, "target", ndim=(1,))
+    if not a.shape == b.shape == y.shape or y.size == 0:
+        raise ValueError(f"pred_a, pred_b and target must have one equal, non-zero length, "
+                         f"got {a.shape}, {b.shape}, {y.shape}")
+    check_rng(rng)
+    level = as_real(level, "level", low=0.0, high=1.0, low_open=True, high_open=True)
+    n_boot = as_int(n_boot, "n_boot", minimum=1)
+    d = (a - y) ** 2 - (b - y) ** 2
+    means = d[rng.integers(d.size, size=(n_boot, d.size))].mean(axis=1)
+    low, high = np.quantile(means, [(1 - level) / 2, (1 + level) / 2])
+    return float(d.mean()), float(low), float(high)

@@ -1,11 +1,15 @@
 """One-to-many, harder: images of two coloured shapes with a five-token caption saying
-where they are, the article's image-captioning example (chapter 5, section 5.6)."""
+where they are, the article's image-captioning example (chapter 5, section 5.6), with
+two baselines that have no recurrence: the most common caption, and a linear read-out
+of the pixels for each word of the caption."""
 from __future__ import annotations
+
+from collections import Counter
 
 import numpy as np
 
 from .._checks import as_int, check_choice, check_rng
-from ._common import as_real
+from ._common import as_real, check_token_lists
 
 COLORS = ("red", "green", "blue")
 #: RGB in [0, 1] of each colour: pure primaries, so the channel with the largest mean
@@ -85,3 +89,70 @@ def shape_scenes(n: int, rng: np.random.Generator, *, size: int = 12, noise: flo
         captions.append(caption[:2] + [relation] + caption[2:])
     images += noise * rng.standard_normal(images.shape)
     return images, captions
+
+
+def caption_majority_baseline(train_captions, n_test: int) -> list[list[str]]:
+    """The most common training caption, for every test image (ties: the first seen)."""
+    train = check_token_lists(train_captions, "train_captions")
+    if not train:
+        raise ValueError("train_captions is empty")
+    n_test = as_int(n_test, "n_test", minimum=1)
+    best = list(Counter(tuple(c) for c in train).most_common(1)[0][0])
+    return [list(best) for _ in range(n_test)]
+
+
+def pixel_linear_baseline(train_images, train_captions, val_images, val_captions,
+                          test_images, *, penalties=(0.1, 1.0, 10.0, 100.0)
+                          ) -> list[list[str]]:
+    """Captions by a linear read-out of the pixels, one word position at a time.
+
+    No recurrence: the image's pixels a (with a 1 for the bias) are mapped to one score
+    per (caption position j, word v) by a single matrix, s = W^T a, and word j of the
+    caption is the word with the largest score at position j. W is fitted by ridge
+    regression on the one-hot words of the training captions,
+
+        W = (A^T A + penalty I)^{-1} A^T Y,
+
+    with the penalty that gives the most exact captions on the validation images.
+    Every caption has the same number of words, so a position is always the same
+    part of the caption (colour, shape, relation, colour, shape).
+
+    Returns
+    -------
+    list of lists of str: a caption per test image
+    """
+    train = check_token_lists(train_captions, "train_captions")
+    val = check_token_lists(val_captions, "val_captions")
+    lengths = {len(c) for c in train + val}
+    if len(lengths) != 1 or not train or not val:
+        raise ValueError("train_captions and val_captions must be non-empty and all "
+                         f"of one length, got lengths {sorted(lengths)}")
+    L = lengths.pop()
+    words = sorted({w for c in train for w in c})
+    index = {w: j for j, w in enumerate(words)}
+
+    def design(images, name):
+        images = np.asarray(images, dtype=float)
+        if images.ndim < 2:
+            raise ValueError(f"{name} must hold one image per row, got shape {images.shape}")
+        X = images.reshape(len(images), -1)
+        return np.hstack([X, np.ones((len(X), 1))])                 # (n, pixels + 1)
+
+    def read(A, W):
+        S = (A @ W).reshape(len(A), L, len(words))                  # score per position, word
+        return [[words[j] for j in row] for row in S.argmax(axis=2)]
+
+    A, A_val, A_test = (design(x, n) for x, n in ((train_images, "train_images"),
+                                                   (val_images, "val_images"),
+                                                   (test_images, "test_images")))
+    Y = np.zeros((len(train), L * len(words)))                      # one-hot words
+    for i, c in enumerate(train):
+        Y[i, np.arange(L) * len(words) + [index[w] for w in c]] = 1.0
+    G, AY = A.T @ A, A.T @ Y
+    best = None
+    for penalty in penalties:
+        W = np.linalg.solve(G + float(penalty) * np.eye(len(G)), AY)
+        right = np.mean([p == t for p, t in zip(read(A_val, W), val)])
+        if best is None or right > best[0]:
+            best = (right, W)
+    return read(A_test, best[1])

@@ -1,9 +1,16 @@
-"""Many-to-one classification: short movie-review sentences where "not" flips the
-meaning, with the baselines that cannot read word order (chapter 5, section 5.3).
+"""Many-to-one classification: short movie reviews whose meaning depends on word order,
+and the bag-of-words baselines that cannot read order (chapter 5, section 5.3).
 
-The negation task is the classic failure of bag-of-words sentiment models (B. Pang,
-L. Lee & S. Vaithyanathan, "Thumbs up?", EMNLP 2002; R. Socher et al., "Recursive deep
-models for semantic compositionality over a sentiment treebank", EMNLP 2013).
+Two rules decide a review's label, and both are about order:
+
+1. "not" flips the sentiment word that comes *after* it in the same part of the review,
+   and other words may stand between them ("i did not think the plot was really good");
+2. a review in two parts joined by "but" means what the part *after* "but" says ("the
+   acting was dull but the music was not bad" is positive).
+
+Negation is the classic failure of bag-of-words sentiment models (B. Pang, L. Lee &
+S. Vaithyanathan, "Thumbs up?", EMNLP 2002; R. Socher et al., "Recursive deep models
+for semantic compositionality over a sentiment treebank", EMNLP 2013).
 """
 from __future__ import annotations
 
@@ -11,100 +18,186 @@ from collections import Counter
 
 import numpy as np
 
-from .._checks import as_int, as_positive_float, check_rng
-from ._common import as_real, check_lengths, check_token_lists, majority
+from .._checks import as_int, check_rng
+from ._common import as_real, check_token_lists, majority
 
-# Sentences read as "<lead-in> [not [intensifiers]] <sentiment word> <tail>". Whole
-# phrases of a chosen length make up the sentence's length, so that it reads like
-# "i thought the film was not very good for me". Indexed by phrase length.
-_LEADS = ((), (("honestly",), ("overall",)),
-          (("it", "was"), ("it", "seemed"), ("acting", "was")),
-          (("the", "film", "was"), ("the", "movie", "seemed"), ("this", "plot", "is"),
-           ("the", "cast", "was")),
-          (("i", "thought", "it", "was"), ("honestly", "the", "movie", "was"),
-           ("overall", "the", "story", "is")),
-          (("i", "thought", "the", "film", "was"), ("i", "thought", "the", "acting", "was")))
-_TAILS = ((), (("overall",), ("honestly",)), (("for", "me"), ("i", "thought")),
-          (("in", "the", "end"), ("all", "in", "all")),
-          (("if", "you", "ask", "me"), ("from", "start", "to", "finish")))
-# The words allowed between "not" and the sentiment word ("not very good").
-_INTENSIFIERS = ("very", "really", "quite", "so")
-# Extra words before the lead-in, only when a sentence is longer than any lead + tail.
-_EXTRA = ("well", "honestly", "really", "so")
+_SUBJECTS = (("the", "film"), ("the", "movie"), ("the", "plot"), ("the", "acting"),
+             ("the", "story"), ("the", "music"), ("the", "ending"), ("it",))
+_VERBS = ("was", "is", "seemed", "felt")
+# Words between the verb (or "not") and the sentiment word, by how many there are. The
+# same phrases appear in plain and negated parts, so none of them gives negation away.
+_MODIFIERS = ((),
+              (("very",), ("really",), ("quite",), ("so",), ("truly",)),
+              (("really", "very"), ("so", "very"), ("truly", "very"), ("really", "quite")),
+              (("really", "so", "very"), ("truly", "so", "very"), ("really", "truly", "very")))
+# Words after the last sentiment word; "" twice: half as many reviews end on it.
+_TAILS = ((), (), ("overall",), ("in", "the", "end"), ("if", "you", "ask", "me"),
+          ("to", "be", "honest"), ("for", "me"), ("at", "times"))
 
-#: The vocabulary of ``sentiment_sentences``. Each sentence holds exactly one
-#: "positive" or "negative" word; "not" appears only to negate it, and every other
-#: word is "neutral".
+#: The words of ``sentiment_reviews``. Each part of a review holds exactly one
+#: "positive" or "negative" word; "not" appears only to negate it, "but" only to join
+#: two parts, and every other word is "neutral".
 SENTIMENT_WORDS = {
     "positive": ["good", "great", "fun", "wonderful", "brilliant", "enjoyable"],
     "negative": ["bad", "boring", "awful", "dull", "terrible", "tedious"],
-    "neutral": sorted({w for group in _LEADS[1:] + _TAILS[1:] for phrase in group
+    "neutral": sorted({w for group in (_SUBJECTS, _MODIFIERS[1], _MODIFIERS[2],
+                                       _MODIFIERS[3], _TAILS) for phrase in group
                        for w in phrase}
-                      | set(_INTENSIFIERS) | set(_EXTRA)),
+                      | set(_VERBS) | {"i", "found", "thought", "did", "find", "think"}),
     "negator": ["not"],
+    "contrast": ["but"],
 }
+_POS, _NEG = set(SENTIMENT_WORDS["positive"]), set(SENTIMENT_WORDS["negative"])
 
 
-def sentiment_sentences(n: int, rng: np.random.Generator, *, p_negate: float = 0.5,
-                        min_len: int = 3, max_len: int = 9
-                        ) -> tuple[list[list[str]], np.ndarray]:
-    """Short movie-review sentences whose label depends on whether the sentiment is negated.
+def _pick(rng, options):
+    return options[rng.integers(len(options))]
 
-    Each sentence has a length L drawn uniformly from min_len .. max_len and exactly one
-    sentiment word, positive or negative with probability 1/2. With probability
-    ``p_negate`` it is negated: "not" comes before it, with 0-2 intensifiers in between
-    ("the film was not very good"). Neutral phrases fill the rest: a lead-in of up
-    to 5 words before and a tail of up to 4 after, their lengths drawn to make L ("i
-    thought the acting was not so great in the end"; only sentences longer than these
-    allow start with extra filler words). "not" appears if and only if the
-    sentence is negated, and the label is
 
-        label = polarity XOR negated        (1 = positive, 0 = negative).
+def _modifiers(rng, gap: int) -> list[str]:
+    """``gap`` modifier words: one phrase of that length, or phrases joined if gap > 3."""
+    words: list[str] = []
+    while gap > 0:
+        k = min(gap, len(_MODIFIERS) - 1)
+        words += _pick(rng, _MODIFIERS[k])
+        gap -= k
+    return words
+
+
+def _part(rng, meaning: int, negated: bool, gap: int) -> list[str]:
+    """One part of a review, meaning 1 = positive, in one of three forms:
+
+    "the plot was [not] M W",  "i found the plot M W" / "i did not find the plot M W",
+    "i thought the plot was M W" / "i did not think the plot was M W",
+    with M the ``gap`` modifiers and W a sentiment word of polarity meaning XOR negated.
+    """
+    subject, verb = list(_pick(rng, _SUBJECTS)), _pick(rng, _VERBS)
+    form = rng.integers(3)
+    if form == 0:
+        lead = subject + [verb] + (["not"] if negated else [])
+    elif form == 1:
+        lead = (["i", "did", "not", "find"] if negated else ["i", "found"]) + subject
+    else:
+        lead = (["i", "did", "not", "think"] if negated else ["i", "thought"]) + subject + [verb]
+    word = _pick(rng, SENTIMENT_WORDS["positive" if meaning ^ negated else "negative"])
+    return lead + _modifiers(rng, gap) + [word]
+
+
+def sentiment_reviews(n: int, rng: np.random.Generator, *, p_negate: float = 0.3,
+                      p_but: float = 0.5, max_gap: int = 3
+                      ) -> tuple[list[list[str]], np.ndarray]:
+    """Short movie reviews whose label needs memory across words.
+
+    A review is one part, or two parts joined by "but", followed by a tail ("in the
+    end", "if you ask me", ...). A part says something about the film with one
+    sentiment word: "the plot was really good", "i thought the acting was dull". With
+    probability ``p_negate`` it is negated: "not" stands before the sentiment word,
+    right before it or several words earlier ("i did not find the music very good"),
+    with 0 .. ``max_gap`` modifiers ("very", "really so very", ...) before the word in
+    either case. The label (1 = positive) follows two rules:
+
+        the meaning of a part = polarity of its sentiment word XOR ("not" in the part),
+        label = the meaning of the last part.
+
+    In a review with "but" (probability ``p_but``) the two parts mean opposite things.
+    So "A but B" and "B but A" hold the same words and have opposite labels.
 
     Parameters
     ----------
     n : int >= 1
     rng : numpy.random.Generator
     p_negate : float in [0, 1]
-    min_len, max_len : int, 2 <= min_len <= max_len
-        Sentence lengths in tokens (2 leaves room for "not" and the sentiment word).
+        Probability that a part is negated (each part independently).
+    p_but : float in [0, 1]
+    max_gap : int >= 0
+        Most modifier words right before the sentiment word.
 
     Returns
     -------
-    sentences : list of n lists of str
+    reviews : list of n lists of str
     labels : ndarray of int, shape (n,)
     """
     n = as_int(n, "n", minimum=1)
     check_rng(rng)
     p_negate = as_real(p_negate, "p_negate", low=0.0, high=1.0)
-    min_len, max_len = check_lengths(min_len, max_len, smallest=2)
-    pos, neg = SENTIMENT_WORDS["positive"], SENTIMENT_WORDS["negative"]
-    not_ = SENTIMENT_WORDS["negator"][0]
-    lengths = rng.integers(min_len, max_len + 1, size=n)
-    polarity = rng.integers(0, 2, size=n)                            # 1 = positive word
-    negated = rng.random(n) < p_negate
-    sentences = []
-    for L, is_pos, is_neg in zip(lengths, polarity, negated):
-        words = pos if is_pos else neg
-        core = [words[rng.integers(len(words))]]
-        if is_neg:
-            gap = rng.integers(0, min(2, L - 2) + 1)
-            core = [not_] + [_INTENSIFIERS[j] for j in rng.integers(len(_INTENSIFIERS),
-                                                                    size=gap)] + core
-        rest = L - len(core)                                         # words still to place
-        n_lead_max, n_tail_max = len(_LEADS) - 1, len(_TAILS) - 1
-        extra = max(0, rest - n_lead_max - n_tail_max)               # only for long sentences
-        n_lead = rng.integers(max(0, rest - extra - n_tail_max),
-                              min(rest - extra, n_lead_max) + 1)
-        n_tail = rest - extra - n_lead
-        lead = _LEADS[n_lead][rng.integers(len(_LEADS[n_lead]))] if n_lead else ()
-        tail = _TAILS[n_tail][rng.integers(len(_TAILS[n_tail]))] if n_tail else ()
-        sentences.append([_EXTRA[j] for j in rng.integers(len(_EXTRA), size=extra)]
-                         + list(lead) + core + list(tail))
-    labels = (polarity ^ negated).astype(np.int64)
-    return sentences, labels
+    p_but = as_real(p_but, "p_but", low=0.0, high=1.0)
+    max_gap = as_int(max_gap, "max_gap", minimum=0)
+    reviews, labels = [], np.empty(n, dtype=np.int64)
+    for i in range(n):
+        label = int(rng.integers(2))
+        words = []
+        if rng.random() < p_but:
+            words = _part(rng, 1 - label, bool(rng.random() < p_negate),
+                          int(rng.integers(max_gap + 1))) + ["but"]
+        words += _part(rng, label, bool(rng.random() < p_negate),
+                       int(rng.integers(max_gap + 1)))
+        reviews.append(words + list(_pick(rng, _TAILS)))
+        labels[i] = label
+    return reviews, labels
 
 
+def review_label(words) -> int | None:
+    """A review's label read from its words by the two rules (1 = positive).
+
+    The part after the last "but" (or the whole review) decides: its sentiment word's
+    polarity, flipped if "not" occurs in that part. None when that part does not have
+    exactly one sentiment word.
+    """
+    words = list(words)
+    last = words[len(words) - words[::-1].index("but"):] if "but" in words else words
+    polar = [w for w in last if w in _POS or w in _NEG]
+    if len(polar) != 1:
+        return None
+    return int(polar[0] in _POS) ^ int("not" in last)
+
+
+def negation_pairs(n: int, rng: np.random.Generator, gap: int
+                   ) -> list[tuple[list[str], int, list[str], int]]:
+    """Pairs of one-part reviews, negated and plain, that end in the same words.
+
+    (negated, its label, plain, its label): "the plot was not M W T" and "the plot was
+    M W T", with ``gap`` modifiers M, sentiment word W and tail T shared. The words
+    after "not" are the same in both, so a reader that has forgotten whether "not"
+    came can get at most one of each pair right. ``gap`` may exceed the 3 modifiers
+    of ``sentiment_reviews``.
+    """
+    n = as_int(n, "n", minimum=1)
+    check_rng(rng)
+    gap = as_int(gap, "gap", minimum=0)
+    pairs = []
+    for _ in range(n):
+        polarity = int(rng.integers(2))
+        head = list(_pick(rng, _SUBJECTS)) + [_pick(rng, _VERBS)]
+        rest = (_modifiers(rng, gap)
+                + [_pick(rng, SENTIMENT_WORDS["positive" if polarity else "negative"])]
+                + list(_pick(rng, _TAILS)))
+        pairs.append((head + ["not"] + rest, 1 - polarity, head + rest, polarity))
+    return pairs
+
+
+def swap_pairs(n: int, rng: np.random.Generator, *, p_negate: float = 0.3,
+               max_gap: int = 3) -> list[tuple[list[str], int, list[str], int]]:
+    """Pairs "A but B T" and "B but A T": the same words, opposite labels.
+
+    (review, its label, swapped review, its label). A model that sees only which
+    words occur, or how often, gives both reviews of a pair the same answer and so is
+    right on exactly one of them.
+    """
+    n = as_int(n, "n", minimum=1)
+    check_rng(rng)
+    p_negate = as_real(p_negate, "p_negate", low=0.0, high=1.0)
+    max_gap = as_int(max_gap, "max_gap", minimum=0)
+    pairs = []
+    for _ in range(n):
+        label = int(rng.integers(2))
+        a = _part(rng, 1 - label, bool(rng.random() < p_negate), int(rng.integers(max_gap + 1)))
+        b = _part(rng, label, bool(rng.random() < p_negate), int(rng.integers(max_gap + 1)))
+        tail = list(_pick(rng, _TAILS))
+        pairs.append((a + ["but"] + b + tail, label, b + ["but"] + a + tail, 1 - label))
+    return pairs
+
+
+# -- baselines that ignore word order --------------------------------------------------------
 def _check_labels(labels, name: str, n: int | None = None) -> np.ndarray:
     arr = np.asarray(labels)
     if arr.ndim != 1 or (n is not None and len(arr) != n):
@@ -116,66 +209,107 @@ def _check_labels(labels, name: str, n: int | None = None) -> np.ndarray:
     return arr.astype(np.int64)
 
 
-def bag_of_words_baseline(train_sentences, train_labels, test_sentences, *,
-                          steps: int = 500, lr: float = 0.5) -> np.ndarray:
-    """Logistic regression on word counts: a classifier that ignores word order.
+def _ngrams(words, n: int) -> list[str]:
+    """Every word, and for n = 2 also every pair of neighbouring words ("not good")."""
+    grams = list(words)
+    if n == 2:
+        grams += [f"{a} {b}" for a, b in zip(words[:-1], words[1:])]
+    return grams
 
-    Each sentence becomes its vector of unigram counts c (over the training
-    vocabulary; unseen words are dropped), and
+
+def _fit_logistic(A, y, penalty: float, w, tol: float = 1e-10, max_iter: int = 50):
+    """Newton's method for min_w mean(cross-entropy) + penalty/2 |w[:-1]|^2.
+
+    A (n, d+1) has a last column of ones (its weight, the intercept, gets only a
+    tiny penalty). The loss is convex, so Newton's steps, halved while they do not
+    lower it, converge to its minimum; stops when the step is below ``tol``.
+    """
+    r = np.full(A.shape[1], penalty)
+    r[-1] = 1e-8
+
+    def objective(w):
+        z = A @ w
+        return float(np.mean(np.logaddexp(0.0, z) - y * z) + 0.5 * np.sum(r * w * w))
+
+    f = objective(w)
+    for _ in range(max_iter):
+        p = 1.0 / (1.0 + np.exp(-(A @ w)))
+        grad = A.T @ (p - y) / len(y) + r * w
+        B = A * np.sqrt(p * (1 - p) / len(y))[:, None]
+        H = B.T @ B + np.diag(r)                                     # the Hessian
+        step = np.linalg.solve(H, grad)
+        t = 1.0
+        while objective(w - t * step) > f and t > 1e-6:
+            t /= 2
+        w = w - t * step
+        f = objective(w)
+        if np.max(np.abs(t * step)) < tol:
+            break
+    return w
+
+
+def bag_of_ngrams_baseline(train_reviews, train_labels, val_reviews, val_labels, test_reviews,
+                           *, n: int = 1, penalties=(1e-4, 1e-3, 1e-2, 1e-1, 1.0)
+                           ) -> tuple[np.ndarray, float]:
+    """Logistic regression on counts of words (n = 1) or of words and word pairs (n = 2).
+
+    Each review becomes its vector c of counts: of every word (a *bag of words*), and
+    for n = 2 also of every pair of neighbouring words, a *bigram* such as "not good"
+    (a *bag of bigrams*). Grams not seen in training are dropped. The model is
 
         P(positive | c) = sigmoid(w . c + b),
 
-    with w, b from ``steps`` steps of full-batch gradient descent on the mean
-    cross-entropy, starting at zero. Predictions are P > 1/2.
-
-    Why it must fail on ``sentiment_sentences``: the label is polarity XOR negated,
-    and to a bag of words a sentence is (which sentiment word, whether "not" occurs,
-    which fillers). A linear score in these counts can get at most three of the four
-    (polarity, negated) cells right, so no unigram model exceeds
-    1 - min(p_negate, 1 - p_negate) / 2: 75% at p_negate = 0.5. Logistic regression
-    does worse than this ceiling: on balanced data the four cells pull symmetrically
-    and the cross-entropy optimum sits near w = 0, so it scores near chance; with
-    rarer negation (p_negate = 0.25) it learns to ignore "not" and scores about
-    1 - p_negate = 75%.
+    fitted to convergence by Newton's method on the mean cross-entropy plus
+    penalty/2 |w|^2, for each penalty in ``penalties``; the one with the best
+    validation accuracy is kept (ties: the larger penalty). Predictions are P > 1/2.
+    The model sees which words (and neighbouring pairs) occur, not where, so it gives
+    "A but B" and "B but A" (``swap_pairs``) the same answer.
 
     Parameters
     ----------
-    train_sentences : list of lists of str
-    train_labels : array_like of 0/1, shape (n_train,)
-    test_sentences : list of lists of str
-    steps : int >= 1
-    lr : float > 0
+    train_reviews, val_reviews, test_reviews : lists of lists of str
+    train_labels, val_labels : array_like of 0/1
+    n : 1 or 2
+    penalties : sequence of float > 0
 
     Returns
     -------
-    ndarray of int, shape (n_test,)
-        Predicted labels, 1 = positive.
+    predictions : ndarray of int, shape (n_test,), 1 = positive
+    penalty : float, the penalty chosen on the validation reviews
     """
-    train = check_token_lists(train_sentences, "train_sentences")
-    test = check_token_lists(test_sentences, "test_sentences")
+    train = check_token_lists(train_reviews, "train_reviews")
+    val = check_token_lists(val_reviews, "val_reviews")
+    test = check_token_lists(test_reviews, "test_reviews")
+    if not train or not val:
+        raise ValueError("train_reviews and val_reviews must not be empty")
     y = _check_labels(train_labels, "train_labels", len(train)).astype(float)
-    if not train:
-        raise ValueError("train_sentences is empty; need at least one training sentence")
-    steps = as_int(steps, "steps", minimum=1)
-    lr = as_positive_float(lr, "lr")
-    vocab = {w: j for j, w in enumerate(sorted({w for s in train for w in s}))}
+    y_val = _check_labels(val_labels, "val_labels", len(val))
+    n = as_int(n, "n", minimum=1)
+    if n > 2:
+        raise ValueError(f"n must be 1 (words) or 2 (words and bigrams), got {n}")
+    penalties = sorted((float(p) for p in penalties), reverse=True)
+    if not penalties or min(penalties) <= 0:
+        raise ValueError(f"penalties must be positive numbers, got {penalties}")
+    index = {g: j for j, g in enumerate(sorted({g for s in train for g in _ngrams(s, n)}))}
 
-    def counts(sentences):
-        C = np.zeros((len(sentences), len(vocab)))                   # (n, V)
-        for i, s in enumerate(sentences):
-            for w in s:
-                if w in vocab:
-                    C[i, vocab[w]] += 1
-        return C
+    def design(reviews):
+        A = np.zeros((len(reviews), len(index) + 1))                 # (reviews, grams + 1)
+        A[:, -1] = 1.0
+        for i, s in enumerate(reviews):
+            for g in _ngrams(s, n):
+                if g in index:
+                    A[i, index[g]] += 1
+        return A
 
-    C = counts(train)
-    w, b = np.zeros(len(vocab)), 0.0
-    for _ in range(steps):
-        p = 1.0 / (1.0 + np.exp(-(C @ w + b)))                      # (n_train,)
-        err = p - y                                                  # d loss / d logit
-        w -= lr * (C.T @ err) / len(y)
-        b -= lr * err.mean()
-    return (counts(test) @ w + b > 0).astype(np.int64)
+    A, A_val = design(train), design(val)
+    w, best = np.zeros(A.shape[1]), None
+    for penalty in penalties:                          # large to small, each from the last
+        w = _fit_logistic(A, y, penalty, w)
+        acc = float(np.mean((A_val @ w > 0) == y_val))
+        if best is None or acc > best[0]:
+            best = (acc, penalty, w)
+    _, penalty, w = best
+    return (design(test) @ w > 0).astype(np.int64), penalty
 
 
 def majority_baseline(train_labels, n_test: int) -> np.ndarray:
@@ -192,66 +326,39 @@ def majority_baseline(train_labels, n_test: int) -> np.ndarray:
     return np.full(n_test, majority(Counter(labels.tolist())), dtype=labels.dtype)
 
 
-# -- reading a sentence by the data set's rule ----------------------------------------------
-def _polarity(words) -> tuple[bool, bool, bool]:
-    """(has a positive word, has a negative word, has 'not') of a token list."""
-    pos = any(w in SENTIMENT_WORDS["positive"] for w in words)
-    neg = any(w in SENTIMENT_WORDS["negative"] for w in words)
-    return pos, neg, "not" in words
+# -- examples to show --------------------------------------------------------------------------
+def pick_sentiment_examples(reviews, max_words: int = 12) -> list[tuple[str, list[str]]]:
+    """Four reviews to show, picked deterministically from ``reviews``: (name, words).
 
-
-def rule_label(words) -> int | None:
-    """The data set's label of a sentence: polarity XOR negated (1 = positive).
-
-    None when the sentence has no sentiment word (or one of each): the rule does
-    not say.
+    "plain": a one-part review without "not"; "not, far back": a one-part review with
+    the most words between "not" and the sentiment word; "A but B": a two-part review;
+    "B but A (same words)": that review with its parts swapped, which means the
+    opposite. Of each kind the shortest (then the first) review of at most
+    ``max_words`` words, if there is one; the picks depend on the words only.
     """
-    pos, neg, negated = _polarity(words)
-    if pos == neg:
-        return None
-    return int(pos) ^ int(negated)
+    reviews = check_token_lists(reviews, "reviews")
 
+    def gap(s):                          # words between "not" and the sentiment word
+        k = next(j for j, w in enumerate(s) if w in _POS or w in _NEG)
+        return k - s.index("not") - 1
 
-def _sentiment_index(words) -> int:
-    """Position of the sentiment word (-1 if none)."""
-    polar = SENTIMENT_WORDS["positive"] + SENTIMENT_WORDS["negative"]
-    return next((m for m, w in enumerate(words) if w in polar), -1)
-
-
-def pick_sentiment_examples(sentences) -> list[tuple[str, int]]:
-    """Five sentences to show, picked deterministically: (name, index into ``sentences``).
-
-    "not + positive", "not + negative", "positive", "negative": of each kind the
-    first sentence (in the given order) that reads best as an example: 5 to 7
-    words, a few words before the sentiment word (and before "not"), and "not"
-    right before the sentiment word; "long": the longest remaining sentence,
-    preferring one with a word between "not" and the sentiment word ("not really
-    good"). The picks depend on the words only, not on labels or a model.
-    """
-    kinds = [("not + positive", lambda p, n, q: q and p),
-             ("not + negative", lambda p, n, q: q and n),
-             ("positive", lambda p, n, q: p and not q),
-             ("negative", lambda p, n, q: n and not q)]
-
-    def gap(s):                              # words between "not" and the sentiment word
-        return _sentiment_index(s) - s.index("not") - 1 if "not" in s else 0
-
-    def badness(i):
-        s = sentences[i]
-        return (not 5 <= len(s) <= 7, _sentiment_index(s) < 2, s[:1] == ["not"], gap(s), i)
-
-    chosen: list[tuple[str, int]] = []
-    used: set[int] = set()
-    for name, test in kinds:
-        hits = [i for i, s in enumerate(sentences) if test(*_polarity(s)) and i not in used]
-        if hits:
-            best = min(hits, key=badness)
-            chosen.append((name, best))
-            used.add(best)
-    rest = [i for i in range(len(sentences)) if i not in used]
-    if rest:
-        best = max(rest, key=lambda i: (len(sentences[i]), gap(sentences[i]) > 0, -i))
-        chosen.append(("long", best))
+    fits = [i for i, s in enumerate(reviews) if len(s) <= max_words]
+    plain = [i for i in fits if "but" not in reviews[i] and "not" not in reviews[i]]
+    negated = [i for i in fits if "but" not in reviews[i] and "not" in reviews[i]]
+    two = [i for i in fits if "but" in reviews[i]]
+    chosen = []
+    if plain:
+        chosen.append(("plain", reviews[min(plain, key=lambda i: (len(reviews[i]), i))]))
+    if negated:
+        i = min(negated, key=lambda i: (-gap(reviews[i]), len(reviews[i]), i))
+        chosen.append(("not, far back", reviews[i]))
+    if two:
+        s = reviews[min(two, key=lambda i: (len(reviews[i]), i))]
+        cut = s.index("but")
+        end = next(j for j in range(len(s) - 1, cut, -1) if s[j] in _POS or s[j] in _NEG) + 1
+        chosen.append(("A but B", s))
+        chosen.append(("B but A (same words)", s[cut + 1:end] + ["but"] + s[:cut] + s[end:]))
     if len(chosen) < 2:
-        raise ValueError("need at least 2 sentences to choose from")
+        raise ValueError("need reviews of at least two kinds (plain, negated, with 'but') "
+                         f"of at most {max_words} words to choose from")
     return chosen

@@ -1,5 +1,6 @@
 """Many-to-many, aligned: sequences of "a" and "b" tagged at every step by a running
-count, and the best tagger without memory (chapter 5, section 5.4)."""
+count, and taggers without a state that see the current token, or the last few tokens
+(chapter 5, section 5.4)."""
 from __future__ import annotations
 
 from collections import Counter
@@ -48,11 +49,13 @@ def running_count_tags(n: int, rng: np.random.Generator, *, k: int = 3, min_len:
     return sequences, tags
 
 
-def current_token_baseline(train_seqs, train_tags, test_seqs) -> list[np.ndarray]:
-    """The best memoryless tagger: each token gets the tag seen most often with it in training.
+def window_baseline(train_seqs, train_tags, test_seqs, width: int = 1) -> list[np.ndarray]:
+    """A tagger without a state: it sees the last ``width`` tokens (u_{t-width+1} .. u_t).
 
-    Ties go to the smaller tag; a token never seen in training gets the overall
-    majority tag.
+    Each window of tokens (shorter at the start of a sequence) gets the tag seen most
+    often with it in training; ties go to the smaller tag, and a window never seen in
+    training gets the overall majority tag. ``width = 1`` is the best tagger that sees
+    only the current token (``current_token_baseline``).
 
     Returns
     -------
@@ -61,15 +64,31 @@ def current_token_baseline(train_seqs, train_tags, test_seqs) -> list[np.ndarray
     train = check_token_lists(train_seqs, "train_seqs")
     test = check_token_lists(test_seqs, "test_seqs")
     train_tags = _check_tag_lists(train_tags, "train_tags", train)
+    width = as_int(width, "width", minimum=1)
     if not any(train):
         raise ValueError("train_seqs holds no tokens; need at least one tagged step")
-    per_token: dict = {}
+
+    def windows(seq):
+        return [tuple(seq[max(0, t - width + 1):t + 1]) for t in range(len(seq))]
+
+    per_window: dict = {}
     for seq, tag in zip(train, train_tags):
-        for tok, t in zip(seq, tag.tolist()):
-            per_token.setdefault(tok, Counter())[t] += 1
-    overall = majority(sum(per_token.values(), Counter()))
-    rule = {tok: majority(c) for tok, c in per_token.items()}
-    return [np.array([rule.get(tok, overall) for tok in seq], dtype=np.int64) for seq in test]
+        for key, t in zip(windows(seq), tag.tolist()):
+            per_window.setdefault(key, Counter())[t] += 1
+    overall = majority(sum(per_window.values(), Counter()))
+    rule = {key: majority(c) for key, c in per_window.items()}
+    return [np.array([rule.get(key, overall) for key in windows(seq)], dtype=np.int64)
+            for seq in test]
+
+
+def current_token_baseline(train_seqs, train_tags, test_seqs) -> list[np.ndarray]:
+    """The best tagger that sees only the current token: ``window_baseline`` with width 1.
+
+    Returns
+    -------
+    list of int arrays, one per test sequence, of the same lengths
+    """
+    return window_baseline(train_seqs, train_tags, test_seqs, width=1)
 
 
 def _check_tag_lists(tags, name: str, reference) -> list[np.ndarray]:

@@ -1,5 +1,7 @@
-"""One-to-many: a whole waveform from one input vector (kind and frequency), and the
-average wave as the baseline that ignores the input (chapter 5, section 5.6)."""
+"""One-to-many: a whole waveform from one input vector (kind and frequency), with two
+baselines that have no state: the average wave, which ignores the input, and a lookup
+table of stored waves, which answers with the stored wave nearest to the input
+(chapter 5, section 5.6)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -93,3 +95,57 @@ def mean_waveform_baseline(train_Y, n_test: int) -> np.ndarray:
     train_Y = as_float_array(train_Y, "train_Y", ndim=(2,))
     n_test = as_int(n_test, "n_test", minimum=1)
     return np.broadcast_to(train_Y.mean(axis=0), (n_test, train_Y.shape[1])).copy()
+
+
+def nearest_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) -> np.ndarray:
+    """A lookup table: for each input, the stored wave of the same kind nearest in frequency.
+
+    No network and no state: the table holds waves (e.g. the training waves, or
+    ``wave_table``'s), and the answer to (kind k, frequency f) is the stored wave of
+    kind k whose frequency is closest to f.
+
+    Parameters
+    ----------
+    table_kinds, table_freqs : ndarray, shape (m,)
+    table_Y : ndarray, shape (m, T)
+    kinds, freqs : ndarray, shape (n,)
+
+    Returns
+    -------
+    ndarray, shape (n, T)
+    """
+    table_Y = as_float_array(table_Y, "table_Y", ndim=(2,))
+    table_kinds = np.asarray(table_kinds)
+    table_freqs = as_float_array(table_freqs, "table_freqs", ndim=(1,))
+    kinds, freqs = np.asarray(kinds), as_float_array(freqs, "freqs", ndim=(1,))
+    if not len(table_kinds) == len(table_freqs) == len(table_Y) or len(kinds) != len(freqs):
+        raise ValueError("table_kinds, table_freqs and table_Y must have one length, and "
+                         "kinds and freqs another")
+    out = np.empty((len(kinds), table_Y.shape[1]))
+    for i, (k, f) in enumerate(zip(kinds, freqs)):
+        same = np.flatnonzero(table_kinds == k)
+        if same.size == 0:
+            raise ValueError(f"the table holds no wave of kind {k}")
+        out[i] = table_Y[same[np.argmin(np.abs(table_freqs[same] - f))]]
+    return out
+
+
+def wave_table(per_kind: int, T: int, freq_range=FREQ_RANGE):
+    """``per_kind`` waves of every kind at evenly spaced frequencies: a small lookup table.
+
+    The frequencies are the centres of ``per_kind`` equal slices of ``freq_range``.
+    The table stores len(WAVE_KINDS) * per_kind * (T + 1) numbers (each wave and its
+    frequency).
+
+    Returns
+    -------
+    kinds : ndarray of int, freqs : ndarray, Y : ndarray, shape (3 per_kind, T)
+    """
+    per_kind = as_int(per_kind, "per_kind", minimum=1)
+    T = as_int(T, "T", minimum=1)
+    lo, hi = (float(f) for f in freq_range)
+    f = lo + (np.arange(per_kind) + 0.5) * (hi - lo) / per_kind
+    kinds = np.repeat(np.arange(len(WAVE_KINDS)), per_kind)
+    freqs = np.tile(f, len(WAVE_KINDS))
+    Y = np.stack([wave(WAVE_KINDS[k], fr, np.arange(T)) for k, fr in zip(kinds, freqs)])
+    return kinds, freqs, Y
