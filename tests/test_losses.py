@@ -26,6 +26,28 @@ def test_cross_entropy_value_gradient_and_large_logits(rng):
     assert big == pytest.approx(L)
 
 
+def test_cross_entropy_of_a_masked_batch_sums_over_time_and_averages_over_sequences(rng):
+    """L = (1/B) sum_t sum_b m_tb l_tb and dL/dz_tb = m_tb (p_tb - e_c) / B (chapter 5)."""
+    T, B, K = 4, 3, 5
+    Z = 3 * rng.standard_normal((T, B, K))
+    c = rng.integers(K, size=(T, B))
+    m = (rng.random((T, B)) < 0.6).astype(float)
+    L, dZ = rl.softmax_cross_entropy(Z, c, m)
+    p = np.exp(Z) / np.exp(Z).sum(-1, keepdims=True)
+    e = np.eye(K)[c]
+    assert L == pytest.approx(-np.sum(m * np.log((p * e).sum(-1))) / B)
+    assert np.allclose(dZ, m[..., None] * (p - e) / B, rtol=0, atol=1e-15)
+    num = rl.numerical_gradient(lambda z: rl.softmax_cross_entropy(z, c, m)[0], Z)
+    assert np.allclose(dZ, num, atol=1e-8)
+    assert np.allclose(dZ.sum(-1), 0, atol=1e-15) and np.all(np.abs(dZ) <= 1 / B)
+    # the batch is averaged: copies of the batch leave L; time is summed: copies double it
+    twice_b = rl.softmax_cross_entropy(np.concatenate([Z, Z], 1), np.concatenate([c, c], 1),
+                                       np.concatenate([m, m], 1))[0]
+    twice_t = rl.softmax_cross_entropy(np.concatenate([Z, Z], 0), np.concatenate([c, c], 0),
+                                       np.concatenate([m, m], 0))[0]
+    assert twice_b == pytest.approx(L) and twice_t == pytest.approx(2 * L)
+
+
 @pytest.mark.parametrize("call, exc, message", [
     (lambda: rl.mse(np.zeros((3, 2)), np.zeros((3, 1))), ValueError,
      r"Y_target must have the shape of Y \(3, 2\)"),

@@ -102,17 +102,19 @@ def _mesh(ex):
 
 
 def test_sentiment_states_equal_the_padded_batch_forward(sentiment_run):
-    """The heatmap shows x_0..x_t of rl.forward on the padded batch of all test sentences."""
+    """The heatmap shows x_0..x_t of rl.forward on the padded batch of the shown reviews."""
     ex = sx.sentiment_explorer(sentiment_run)
     data = sentiment_run.data
-    vocab, sents = data["vocab"], data["sentences"]
-    P = sq.pad([vocab.encode(s) for s in sents])
+    vocab = data["vocab"]
+    picks = ds.pick_sentiment_examples(data["sentences"])
+    assert [name for name, _ in picks] == ex.sliders[0].grid()
+    reviews = [words for _, words in picks]
+    P = sq.pad([vocab.encode(s) for s in reviews])
     tr = rl.forward(sentiment_run.model, sq.one_hot(P.ids, len(vocab)), lengths=P.lengths,
                     output_activation="softmax")
-    picks = ds.pick_sentiment_examples(sents)
-    L_max = max(len(sents[i]) for _, i in picks)
-    for name, b in picks:
-        L = len(sents[b])
+    L_max = max(len(r) for r in reviews)
+    for b, (name, words) in enumerate(picks):
+        L = len(words)
         for t in (0, L // 2, L - 1):
             ex.render(sentence=name, word=float(t))
             shown = np.ma.filled(_mesh(ex).get_array(), np.nan).reshape(-1, L_max)
@@ -120,18 +122,20 @@ def test_sentiment_states_equal_the_padded_batch_forward(sentiment_run):
             assert np.all(np.isnan(shown[:, t + 1:]))                 # unread words blank
             pline = next(ln for ln in ex.fig.axes[1].get_lines() if ln.get_marker() == "o")
             assert np.allclose(pline.get_ydata(), tr.Y[:t + 1, b, 1])
-        # the final P(positive) is the recipe's own prediction
-        i = picks.index((name, b))
-        assert np.isclose(tr.Y[L - 1, b, 1], data["p_positive"][b]), i
+        # the final P(positive) is the recipe's own prediction; the label is the rule's
+        assert np.isclose(tr.Y[L - 1, b, 1], pr.prob_positive(sentiment_run.model, vocab,
+                                                              [words])[0])
+        assert f"true label: {['negative', 'positive'][ds.review_label(words)]}" in ex.status
+    # the two reviews of the swap are in the test set and its mirror image
+    assert dict(picks)["A but B"] in data["sentences"]
 
 
 def test_sentiment_sentence_over_draws(sentiment_run):
     ex = sx.sentiment_explorer(sentiment_run)
-    sents = sentiment_run.data["sentences"]
-    picks = ds.pick_sentiment_examples(sents)
-    L_max = max(len(sents[i]) for _, i in picks)
-    name, b = min(picks, key=lambda p: len(sents[p[1]]))
-    L = len(sents[b])
+    picks = ds.pick_sentiment_examples(sentiment_run.data["sentences"])
+    L_max = max(len(words) for _, words in picks)
+    name, words = min(picks, key=lambda p: len(p[1]))
+    L = len(words)
     assert L < L_max
     with warnings.catch_warnings():
         warnings.simplefilter("error")
@@ -145,13 +149,30 @@ def test_sentiment_sentence_over_draws(sentiment_run):
     assert a != ex.live_frame(sentence=name, word=float(L_max - 1))
 
 
+def test_negation_probe_plot_draws_medians_and_every_run():
+    gaps = np.arange(6)
+    both = np.array([[1.0, 0.9, 0.95, 1.0, 0.8, 0.4], [0.9, 1.0, 1.0, 0.9, 0.6, 0.2],
+                     [1.0, 1.0, 1.0, 1.0, 0.9, 0.7]])
+    ax = sx.plot_negation_probe(gaps, both, trained_gap=3, swap=[0.99, 1.0, 0.98])
+    _drawn(ax.figure)
+    bars = [p for p in ax.patches if p.get_width() == pytest.approx(0.7)]
+    assert np.allclose([b.get_height() for b in bars],
+                       list(np.median(both, axis=0)) + [0.99])
+    dots = [ln for ln in ax.get_lines() if ln.get_marker() == "o" and len(ln.get_xdata())]
+    assert len(dots) == 3 and np.allclose(dots[1].get_ydata()[:6], both[1])
+    assert [t.get_text() for t in ax.get_xticklabels()][:6] == [str(g) for g in gaps]
+    plt.close(ax.figure)
+    with pytest.raises(ValueError, match="one column per gap"):
+        sx.plot_negation_probe(gaps, both[:, :4])
+
+
 def test_sentiment_custom_examples(sentiment_run):
     ex = sx.sentiment_explorer(sentiment_run, ["not good", "the film was great"])
     assert ex.sliders[0].grid() == ["not good", "the film was great"]
     assert ex.sliders[1].grid() == [0.0, 1.0, 2.0, 3.0]
     ex.render(sentence="not good", word=3.0)
     assert "sentence over" in ex.status
-    assert ds.rule_label("it was not good".split()) == 0
+    assert ds.review_label("it was not good".split()) == 0
     with pytest.raises(ValueError, match="not in the vocabulary"):
         sx.sentiment_explorer(sentiment_run, ["it was splendid", "it was good"])
     with pytest.raises(ValueError, match="at least 2"):

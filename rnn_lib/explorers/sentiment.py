@@ -1,8 +1,10 @@
-"""Figure of chapter 5's sentiment classifier (many-to-one classification).
+"""Figures of chapter 5's sentiment classifier (many-to-one classification).
 
-``sentiment_explorer``: a sentence read word by word, with P(positive) after every
-word and the hidden state x_0 .. x_t, from the :class:`~rnn_lib.problems.Run` that
-``problems.sentiment`` returns.
+- ``sentiment_explorer``: a review read word by word, with P(positive) after every
+  word and the hidden state x_0 .. x_t, from the :class:`~rnn_lib.problems.Run` that
+  ``problems.sentiment`` returns;
+- ``plot_negation_probe``: how often the RNN gets both reviews of a negation pair
+  right, by the number of words between "not" and the sentiment word.
 """
 from __future__ import annotations
 
@@ -11,7 +13,7 @@ import numpy as np
 from .. import datasets as ds
 from .. import problems as pr
 from ..interactive import Explorer, Slider
-from ..plotting import DIVERGING_CMAP, OKABE_ITO
+from ..plotting import DIVERGING_CMAP, OKABE_ITO, axes
 from .problems import check_run
 
 C = OKABE_ITO
@@ -101,7 +103,9 @@ def sentiment_explorer(run=None, examples=None) -> Explorer:
     ``run`` is what ``problems.sentiment()`` returns; without it, a quick demo run
     (seed 0, 100 training steps). ``examples``: a list of
     sentences (token lists, or strings split at spaces; every word must be in the
-    run's vocabulary); default: five test sentences (``datasets.pick_sentiment_examples``).
+    run's vocabulary); default: four reviews made from the test reviews
+    (``datasets.pick_sentiment_examples``: plain, "not" far back, "A but B" and
+    "B but A"). The true label is the data set's rule (``datasets.review_label``).
     Sliders: ``sentence`` and ``word`` t. Top: the words (read ones black, unread
     grey, word t boxed); middle: P(positive) after each word read so far; bottom:
     the hidden state x_0 .. x_t, one row per unit. Past a sentence's end the figure
@@ -115,8 +119,7 @@ def sentiment_explorer(run=None, examples=None) -> Explorer:
     if examples is None:
         picks = ds.pick_sentiment_examples(data["sentences"])
         names = [name for name, _ in picks]
-        sents = [list(data["sentences"][i]) for _, i in picks]
-        truth = [int(data["labels"][i]) for _, i in picks]
+        sents = [list(words) for _, words in picks]
     else:
         sents = [s.split() if isinstance(s, str) else list(s) for s in examples]
         if len(sents) < 2:
@@ -130,7 +133,7 @@ def sentiment_explorer(run=None, examples=None) -> Explorer:
             name = " ".join(s)
             name = name if len(name) <= 28 else name[:27] + "…"
             names.append(name if name not in names else f"{k + 1}: {name}")
-        truth = [ds.rule_label(s) for s in sents]
+    truth = [ds.review_label(s) for s in sents]
     traces = [pr.sentence_trace(run.model, vocab, s) for s in sents]
     L_max = max(len(s) for s in sents)
     n_x = traces[0][0].shape[1]
@@ -202,4 +205,52 @@ def sentiment_explorer(run=None, examples=None) -> Explorer:
     return Explorer(setup, [
         Slider("sentence", names, names[0], "sentence", "{}"),
         Slider("word", [float(t) for t in range(L_max)], 0.0, "word t", "{:.0f}"),
-    ], title="A sentiment RNN reading a sentence word by word", figsize=(6.6, 5.0), colors=256)
+    ], title="A sentiment RNN reading a review word by word", figsize=(6.6, 5.0), colors=256)
+
+
+def plot_negation_probe(gaps, both_right, trained_gap: int = 3, swap=None, ax=None):
+    """Both reviews of a negation pair right, by the words between "not" and the word.
+
+    ``both_right`` (runs, len(gaps)): for each trained run (seed) the fraction of
+    ``datasets.negation_pairs`` at each gap that it gets both right; bars show the
+    median over the runs, dots each run. Gaps beyond ``trained_gap`` (longer than in
+    training) are shaded. ``swap``: optional fractions per run for the "A but B" /
+    "B but A" pairs, drawn as one more group at the right.
+
+    Returns
+    -------
+    matplotlib.axes.Axes
+    """
+    gaps = np.asarray(gaps, dtype=int)
+    R = np.atleast_2d(np.asarray(both_right, dtype=float))
+    if R.shape[1] != gaps.size:
+        raise ValueError(f"both_right must have one column per gap ({gaps.size}), "
+                         f"got shape {R.shape}")
+    ax = axes(ax, figsize=(7, 3.2))
+    x = np.arange(gaps.size, dtype=float)
+    labels = [str(g) for g in gaps]
+    groups = [R]
+    if swap is not None:
+        x = np.append(x, gaps.size + 0.6)
+        labels.append("A but B /\nB but A")
+        groups.append(np.asarray(swap, dtype=float).reshape(-1, 1))
+    values = np.hstack([np.pad(g, ((0, R.shape[0] - g.shape[0]), (0, 0)),
+                               constant_values=np.nan) for g in groups])
+    beyond = np.flatnonzero(gaps > trained_gap)
+    if beyond.size:
+        ax.axvspan(beyond[0] - 0.5, gaps.size - 0.5, color="0.9", lw=0,
+                   label="longer than in training")
+    colours = [C["blue"]] * gaps.size + [C["orange"]] * (len(x) - gaps.size)
+    ax.bar(x, np.nanmedian(values, axis=0), width=0.7, color=colours, alpha=0.8,
+           edgecolor="black", label="median over the runs")
+    for run in values:
+        ax.plot(x, run, "o", color=C["black"], ms=4, mfc="white")
+    ax.plot([], [], "o", color=C["black"], ms=4, mfc="white", label="one run (seed)")
+    ax.set_xticks(x, labels)
+    ax.set_xlabel('words between "not" and the sentiment word')
+    ax.set_ylabel("pairs with both\nreviews right")
+    ax.set_ylim(0, 1.05)
+    ax.legend(fontsize=8, loc="lower left", framealpha=0.95)
+    ax.set_title("Pairs of reviews that differ in one word or in order: both right?\n"
+                 "(a model that cannot tell the two apart gets 0)", fontsize=9.5)
+    return ax
