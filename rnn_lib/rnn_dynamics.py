@@ -9,9 +9,10 @@ the vector version of chapter 1's tanh map. This module gives its Jacobian
 (``state_jacobian``), finds its fixed points and their stability
 (``state_fixed_points``: Newton's method from a grid; stable when the Jacobian's
 spectral radius is below 1), and measures how long one input pulse stays in the
-state (``pulse_response``, ``steps_to_forget``). ``rotation_scale`` builds the
-chapter's W_xx = s R(theta), and ``random_direction`` a fixed random W_xx with
-spectral radius 1 to scale.
+state (``pulse_response``, ``steps_to_forget``, ``forgetting_times``) and what a
+state does after its inputs stop (``input_fate``: forgotten, kept, amplified or
+diverged). ``rotation_scale`` builds the chapter's W_xx = s R(theta), and
+``random_direction`` a fixed random W_xx with spectral radius 1 to scale.
 """
 from __future__ import annotations
 
@@ -44,7 +45,7 @@ class StateFixedPoint(NamedTuple):
     stable : radius < 1 - 1e-6 (nearby states are pulled in).
 
     When the radius is 1 (to within 1e-6) the linearisation cannot decide, and
-    ``kind`` says 'borderline' (chapter 1's |f'(x*)| = 1, e.g. at a bifurcation).
+    ``kind`` says 'marginal' (chapter 1's |f'(x*)| = 1, e.g. at a bifurcation).
     """
 
     x: np.ndarray
@@ -54,9 +55,9 @@ class StateFixedPoint(NamedTuple):
 
     @property
     def kind(self) -> str:
-        """'stable', 'saddle' (some directions in, some out), 'unstable' or 'borderline'."""
+        """'stable', 'saddle' (some directions in, some out), 'unstable' or 'marginal'."""
         if abs(self.radius - 1.0) < 1e-6:
-            return "borderline"
+            return "marginal"
         if self.stable:
             return "stable"
         return "saddle" if np.min(np.abs(self.eigvals)) < 1.0 else "unstable"
@@ -170,7 +171,7 @@ def state_fixed_points(W_xx, b_x, activation: str = "tanh", *, lim: float = 1.5,
     for r in merged:
         lam = np.linalg.eigvals(state_jacobian(W, b, r, activation))
         rad = float(np.max(np.abs(lam)))
-        out.append(StateFixedPoint(r, lam, rad, rad < 1.0 - 1e-6))   # 1: borderline
+        out.append(StateFixedPoint(r, lam, rad, rad < 1.0 - 1e-6))   # 1: marginal
     return out
 
 
@@ -237,6 +238,101 @@ def steps_to_forget(X, threshold: float = 0.01) -> int | None:
     if above[-1]:
         return None
     return int(np.nonzero(above)[0][-1] + 1)
+
+
+def forgetting_times(W_xx, w_u, radii, activation: str = "tanh",
+                     threshold: float = 0.01) -> np.ndarray:
+    """``steps_to_forget`` of one pulse for the RNN with recurrent matrix rho * W_xx,
+    for every rho in ``radii`` (each < 1); nan where the pulse is never forgotten.
+
+    The run is 3 ln(threshold) / ln(rho) + 50 steps long, three times what the
+    linear formula needs, so that a slower decay still shows.
+
+    Returns
+    -------
+    ndarray, shape (len(radii),)
+    """
+    out = []
+    for r in np.atleast_1d(np.asarray(radii, dtype=float)):
+        if not 0 < r < 1:
+            raise ValueError(f"every radius must lie in (0, 1), got {r}")
+        T = int(3 * np.log(threshold) / np.log(r)) + 50
+        s = steps_to_forget(pulse_response(r * np.asarray(W_xx), w_u, T, activation),
+                            threshold)
+        out.append(np.nan if s is None else s)
+    return np.array(out, dtype=float)
+
+
+class Fate(NamedTuple):
+    """What ``input_fate`` found: what the state did after the last input.
+
+    kind : 'forgotten' (back to where the same RNN goes without input), 'kept (at
+        rest)' or 'kept (moving)' (still apart from it at the end, settled at a new
+        point or still moving), 'amplified' (growing), 'diverged' (above the limit),
+        or 'no input' (the input never reached the state);
+    steps : int or None: for 'forgotten', the steps after the last input until the
+        state is back; for 'diverged', the first step above the limit;
+    saturated : share of the units with |x| > 0.95 at the input steps or at the end.
+    """
+
+    kind: str
+    steps: int | None
+    saturated: float
+
+
+def input_fate(params, U, activation: str = "tanh", *, limit: float = 1e6,
+               threshold: float = 0.01) -> Fate:
+    """Run the RNN on ``U`` and on silence, and say what became of the inputs.
+
+    The gap between the two runs, g_t = |x_t - x_t^0| (x^0: the same RNN, same
+    x_init, zero input), measures what is left of the inputs. They count as
+    forgotten from the first step after the last nonzero input from which g_t
+    stays below ``threshold`` times the largest gap. Otherwise the state kept
+    them: 'amplified' if |x_T-1| is more than twice its largest value up to the
+    step after the last input, else 'kept (at rest)' if the last step moved no
+    unit by 1e-3 or more, else 'kept (moving)'.
+
+    Parameters
+    ----------
+    params : Params (or a tuple of its five arrays)
+    U : ndarray, shape (T, n_u)
+        One input sequence with at least one nonzero input.
+    activation : str
+    limit : float
+        |x_t| above this (or not finite) counts as diverged.
+    threshold : float in (0, 1)
+
+    Returns
+    -------
+    Fate
+    """
+    U = as_float_array(U, "U", ndim=(2,))
+    threshold = as_positive_float(threshold, "threshold")
+    if threshold >= 1:
+        raise ValueError(f"threshold must be below 1, got {threshold}")
+    inputs = np.nonzero(np.any(U != 0, axis=1))[0]
+    if not inputs.size:
+        raise ValueError("U has no nonzero input; there is nothing to forget")
+    t_last = int(inputs[-1])
+    with np.errstate(over="ignore", invalid="ignore"):
+        X = forward(params, U, activation=activation).X           # (T, n_x)
+        X0 = forward(params, 0 * U, activation=activation).X      # no input
+        bad = ~np.all(np.isfinite(X) & (np.abs(np.nan_to_num(X)) <= limit), axis=1)
+    sat = max(float(np.mean(np.abs(X[inputs]) > 0.95)), float(np.mean(np.abs(X[-1]) > 0.95)))
+    if bad.any():
+        return Fate("diverged", int(np.argmax(bad)), sat)
+    gap = np.linalg.norm(X - X0, axis=1)
+    if not np.any(gap > 0):
+        return Fate("no input", None, sat)
+    left = ~(gap[t_last:] < threshold * float(np.max(gap)))   # still there at t_last + k
+    if not left[-1]:
+        return Fate("forgotten", int(np.nonzero(left)[0][-1]) + 1 if left.any() else 0, sat)
+    size = np.linalg.norm(X, axis=1)
+    if size[-1] > 2 * np.max(size[:t_last + 2]):
+        return Fate("amplified", None, sat)
+    if np.max(np.abs(X[-1] - X[-2])) < 1e-3:
+        return Fate("kept (at rest)", None, sat)
+    return Fate("kept (moving)", None, sat)
 
 
 def random_direction(n_x: int, rng: np.random.Generator):

@@ -148,9 +148,39 @@ def test_random_direction_has_spectral_radius_one_and_is_reproducible():
         rd.random_direction(24, 0)
 
 
-def test_borderline_fixed_point_at_the_bifurcation_is_one_point():
+def test_marginal_fixed_point_at_the_bifurcation_is_one_point():
     """s = 1, theta = 0: Newton converges slowly to the degenerate origin; one point."""
     for n_iter in (32, 60):
         fps = rd.state_fixed_points(np.eye(2), np.zeros(2), "tanh", n_iter=n_iter)
         assert len(fps) == 1 and np.allclose(fps[0].x, 0, atol=1e-4)
-        assert fps[0].kind == "borderline" and not fps[0].stable
+        assert fps[0].kind == "marginal" and not fps[0].stable
+
+
+def test_forgetting_times_match_the_closed_form_for_a_scaled_identity():
+    """rho I with a pulse along one axis is exactly geometric: ceil(ln 0.01 / ln rho)."""
+    radii = [0.5, 0.8, 0.95]
+    got = rd.forgetting_times(np.eye(3), np.array([1.0, 0.0, 0.0]), radii, "identity")
+    assert np.array_equal(got, np.ceil(np.log(0.01) / np.log(radii)))
+    with pytest.raises(ValueError, match=r"every radius must lie in \(0, 1\), got 1.2"):
+        rd.forgetting_times(np.eye(3), np.ones(3), [0.5, 1.2])
+
+
+def test_input_fate_tells_forgotten_kept_amplified_and_diverged_apart():
+    """A scalar RNN x_t = sigma(w x_{t-1} + u_t) after one pulse at t = 2."""
+    U = np.zeros((60, 1))
+    U[2] = 1.0
+
+    def net(w, b=0.0):
+        return (np.array([[w]]), np.ones((1, 1)), np.ones((1, 1)), np.array([b]), np.zeros(1))
+
+    f = rd.input_fate(net(0.5), U, "identity")
+    # gap 0.5^k after the pulse: below 1% of the largest (1) from k = 7 on
+    assert f.kind == "forgotten" and f.steps == 7
+    assert rd.input_fate(net(2.0), U, "tanh").kind == "kept (at rest)"      # a stored bit
+    assert rd.input_fate(net(-2.0), U, "tanh").kind == "kept (moving)"     # a 2-cycle
+    assert rd.input_fate(net(1.1), U, "identity").kind == "amplified"
+    f = rd.input_fate(net(3.0), U, "identity", limit=1e6)
+    assert f.kind == "diverged" and 3.0 ** (f.steps - 2) > 1e6 >= 3.0 ** (f.steps - 3)
+    assert rd.input_fate(net(0.5), U, "tanh").saturated == 0.0
+    with pytest.raises(ValueError, match="U has no nonzero input"):
+        rd.input_fate(net(0.5), np.zeros((5, 1)))

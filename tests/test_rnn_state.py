@@ -60,3 +60,27 @@ def test_hidden_state_explorer_reports_divergence_without_warnings():
     assert "saturated" in ex.status
     # the status line is text beside the figure, not drawn in it
     assert not any(isinstance(a, matplotlib.text.Text) for a in ex._animated)
+
+
+def test_hidden_state_status_line_is_what_hidden_state_fate_says():
+    """The chapter glues numbers from hidden_state_fate; the figure shows the same."""
+    ex = rs.hidden_state_explorer()
+    for kw in [dict(rho=0.5), dict(rho=0.9), dict(rho=1.3, sigma="identity"),
+               dict(rho=1.5, sigma="relu"), dict(rho=1.2), dict(rho=0.9, gain=4.0)]:
+        ex.render(**kw)
+        fate = rs.hidden_state_fate(**kw)
+        if fate.kind == "forgotten":
+            assert ex.status.startswith(f"forgotten {fate.steps} steps after the last pulse")
+        elif fate.kind == "diverged":
+            assert f"from t = {fate.steps}" in ex.status
+        else:
+            assert ex.status.startswith("kept")
+    assert rs.hidden_state_fate(0.9).steps == 31 and rs.hidden_state_fate(0.5).steps == 6
+
+
+def test_phase_portrait_shows_the_marginal_point_at_s_equal_1_on_the_website():
+    ex = rs.rnn_phase_explorer()
+    scale = next(s for s in ex.sliders if s.name == "scale")
+    assert 1.0 in scale.grid(static=True)
+    ex.render(theta=0.0, scale=1.0)
+    assert "1 marginal" in ex.status

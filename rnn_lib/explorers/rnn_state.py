@@ -18,11 +18,13 @@ from ..elman import forward
 from ..interactive import Explorer, Slider, grid
 from ..plotting import DIVERGED, DIVERGING_CMAP, OKABE_ITO, first_divergence, square_axes
 from ..rnn_dynamics import (
+    Fate,
+    forgetting_times,
+    input_fate,
     pulse_response,
     random_direction,
     rotation_scale,
     state_fixed_points,
-    steps_to_forget,
 )
 
 C = OKABE_ITO
@@ -44,6 +46,36 @@ def pulses_then_silence(T: int = 80) -> np.ndarray:
     return U
 
 
+def hidden_state_network(rho: float, gain: float = 1.0, b: float = 0.0, *, n_x: int = 24,
+                         seed: int = 0) -> tuple:
+    """The explorer's RNN: (rho W, gain w_u, 0, b 1, 0) with W, w_u from
+    ``random_direction(n_x, default_rng(seed))``; one input, one (unused) output."""
+    W, w_u = random_direction(n_x, np.random.default_rng(seed))
+    return (rho * W, gain * w_u[:, None], np.zeros((1, n_x)), np.full(n_x, float(b) + 0.0),
+            np.zeros(1))
+
+
+def hidden_state_fate(rho: float, gain: float = 1.0, b: float = 0.0, sigma: str = "tanh", *,
+                      n_x: int = 24, T: int = 80, seed: int = 0) -> Fate:
+    """What the explorer's status line reports for these slider values:
+    ``rnn_dynamics.input_fate`` of ``hidden_state_network`` on ``pulses_then_silence(T)``."""
+    return input_fate(hidden_state_network(rho, gain, b, n_x=n_x, seed=seed),
+                      pulses_then_silence(T), sigma, limit=DIVERGED)
+
+
+def _status(fate: Fate, sigma: str) -> str:
+    """The status line for a ``Fate``."""
+    text = {"diverged": f"diverges: |x_t| > {_sci(DIVERGED)} from t = {fate.steps}",
+            "no input": "g = 0: the input never reaches the state",
+            "forgotten": f"forgotten {fate.steps} steps after the last pulse",
+            "amplified": "amplified: the state keeps growing",
+            "kept (at rest)": "kept: the state settles at a new fixed point",
+            "kept (moving)": "kept: the state keeps moving on its own"}[fate.kind]
+    if sigma == "tanh" and fate.kind != "diverged" and fate.saturated > 0.05:
+        text += f"; {100 * fate.saturated:.0f}% of units saturated"
+    return text
+
+
 def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
                           shown=(0, 1, 2)) -> Explorer:
     """Heatmap of the hidden state x_t (units x time) of a random RNN reading a fixed input.
@@ -55,15 +87,13 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
     by every unit and ``sigma``. The input is three pulses and then silence, so the figure shows
     both how the state answers the input and what it does on its own afterwards.
     Below the heatmap: a few units' traces and the size of the state,
-    sqrt(mean_i x_{t,i}^2), on a log axis. The status line says whether the pulses
-    are forgotten (the state returns to where it goes without any input), stay, or
-    blow up.
+    sqrt(mean_i x_{t,i}^2), on a log axis. The status line (``hidden_state_fate``)
+    says whether the pulses are forgotten (the state returns to where the same RNN
+    goes without any input), stay, or blow up.
     """
-    W, w_u = random_direction(n_x, np.random.default_rng(seed))
     U = pulses_then_silence(T)
     t = np.arange(T)
     pulses = np.nonzero(U[:, 0])[0]
-    t_last = int(pulses[-1])                             # the last pulse
     shown = list(shown)
     vlim, ylim, top = 1.0, 2.0, DIVERGED
 
@@ -124,11 +154,8 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
         ax_r.grid(alpha=0.3)
 
         def update(rho, gain, b, sigma):
-            b = float(b) + 0.0                                  # no "-0.00"
-            params = (rho * W, gain * w_u[:, None], np.zeros((1, n_x)),
-                      np.full(n_x, b), np.zeros(1))
+            params = hidden_state_network(rho, gain, b, n_x=n_x, seed=seed)
             X = forward(params, U, activation=sigma).X          # (T, n_x)
-            X0 = forward(params, 0 * U, activation=sigma).X     # same RNN, no input
             t_bad = first_divergence(X, top)
             shown_X = np.array(X)
             if t_bad is not None:
@@ -139,32 +166,8 @@ def hidden_state_explorer(n_x: int = 24, T: int = 80, seed: int = 0,
             with np.errstate(over="ignore", invalid="ignore"):
                 size = np.sqrt(np.mean(shown_X ** 2, axis=1))
             rms.set_data(t, np.clip(size, 1e-4, None))
-            if t_bad is not None:
-                return f"diverges: |x_t| > {_sci(top)} from t = {t_bad}"
-            # What is left of the pulses: the gap to the same RNN without input.
-            with np.errstate(over="ignore", invalid="ignore"):
-                gap = np.linalg.norm(X - X0, axis=1)
-            late = gap[t_last:]
-            left = ~(late < 0.01 * max(float(np.max(gap)), 1e-300))
-            size = np.linalg.norm(X, axis=1)
-            if not np.any(gap > 0):
-                text = "g = 0: the input never reaches the state"
-            elif not left[-1]:
-                k = int(np.nonzero(left)[0][-1]) + 1 if np.any(left) else 0
-                text = f"forgotten {k} steps after the last pulse"
-            elif size[-1] > 2 * np.max(size[:t_last + 2]):
-                text = "amplified: the state keeps growing"
-            elif np.max(np.abs(X[-1] - X[-2])) < 1e-3:
-                text = "kept: the state settles at a new fixed point"
-            else:
-                text = "kept: the state keeps moving on its own"
-            if sigma == "tanh":
-                # share of units pinned near +-1, at the pulses or at the end
-                sat = max(float(np.mean(np.abs(X[pulses]) > 0.95)),
-                          float(np.mean(np.abs(X[-1]) > 0.95)))
-                if sat > 0.05:
-                    text += f"; {100 * sat:.0f}% of units saturated"
-            return text
+            # what is left of the pulses: the gap to the same RNN without input
+            return _status(input_fate(params, U, sigma, limit=top), sigma)
         return update
 
     return Explorer(setup, [
@@ -186,7 +189,7 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
     Arrows show one step's displacement F(x) - x on a grid (true length, capped
     so that long arrows do not cover their neighbours); fixed points are marked
     by stability (filled circle: stable; hollow triangle: saddle; hollow square:
-    unstable; hollow black circle: borderline, rho(J) = 1); eight orbits start on
+    unstable; hollow black circle: marginal, rho(J) = 1); eight orbits start on
     two circles. Sliders: ``theta`` in degrees, ``scale`` s, bias ``b`` (the same
     for both units) and ``sigma`` (tanh, or identity for chapter 1's linear system
     x_t = A x_{t-1} with A = s R(theta)). Status line: the fixed points in view by
@@ -210,7 +213,7 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
                            animated=True)
         (orbits,) = ax.plot([], [], "o", ms=2, color=C["blue"], animated=True)
         ax.plot(starts[:, 0], starts[:, 1], "D", color=C["orange"], ms=4,
-                label="starts $x_0$")
+                label="starts $x_\\mathrm{init}$")
         (stable,) = ax.plot([], [], "o", color=C["green"], ms=9, mec=C["black"],
                             animated=True, label="stable fixed point")
         (saddle,) = ax.plot([], [], "^", mfc="white", mec=C["purple"], mew=2, ms=8,
@@ -218,7 +221,7 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
         (unstable,) = ax.plot([], [], "s", mfc="white", mec=C["vermillion"], mew=2, ms=8,
                               animated=True, label="unstable fixed point")
         (border,) = ax.plot([], [], "o", mfc="white", mec=C["black"], mew=1.5, ms=8,
-                            animated=True, label="borderline, $\\rho(J) = 1$")
+                            animated=True, label="marginal, $\\rho(J) = 1$")
         ax.plot([], [], "o-", ms=2, lw=0.6, color=C["blue"], label="orbits $x_0, x_1, \\dots$")
         ax.plot([], [], "-", lw=2, color=C["sky"], label="arrows: one step $F(x) - x$")
         square_axes(ax, lim, "state unit $x_{t,1}$", "state unit $x_{t,2}$")
@@ -257,11 +260,11 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
             else:
                 many = False
             for artist, kind in ((stable, "stable"), (saddle, "saddle"),
-                                 (unstable, "unstable"), (border, "borderline")):
+                                 (unstable, "unstable"), (border, "marginal")):
                 pts = np.array([p.x for p in fps if p.kind == kind]).reshape(-1, 2)
                 artist.set_data(pts[:, 0], pts[:, 1])
             counts = {k: sum(p.kind == k for p in fps)
-                      for k in ("stable", "saddle", "unstable", "borderline")}
+                      for k in ("stable", "saddle", "unstable", "marginal")}
             parts = [f"{v} {k}" + ("s" if k == "saddle" and v > 1 else "")
                      for k, v in counts.items() if v]
             desc = ("every point is a fixed point" if many else
@@ -275,9 +278,9 @@ def rnn_phase_explorer(lim: float = 1.5, T: int = 40, n_arrows: int = 11) -> Exp
 
     return Explorer(setup, [
         Slider("theta", grid(0, 180, 5), 0.0, "θ", "{:.0f}°",
-               static_values=[0, 5, 10, 20, 30, 45, 60, 90]),
+               static_values=[0, 5, 10, 20, 30, 45, 90]),
         Slider("scale", grid(0.2, 2.5, 0.05), 1.5, "scale s",
-               static_values=[0.6, 0.9, 1.2, 1.5, 2.0]),
+               static_values=[0.6, 0.9, 1.0, 1.2, 1.5, 2.0]),
         Slider("b", grid(-1.0, 1.0, 0.05), 0.0, "bias b", "{:+.2f}"),
         Slider("sigma", ["tanh", "identity"], "tanh", "σ", "{}"),
     ], static=["theta", "scale"],
@@ -329,12 +332,7 @@ def plot_pulse_memory(radii=(0.5, 0.8, 0.9, 0.95, 0.99), n_x: int = 24, T: int =
     ax.legend(fontsize=8, loc="lower left")
 
     rhos = np.round(np.arange(0.30, 0.991, 0.01), 2)
-    measured = []
-    for r in rhos:
-        long_T = int(3 * np.log(threshold) / np.log(r)) + 50     # ample for rho < 1
-        X = pulse_response(r * W, w_u, long_T, activation)
-        s = steps_to_forget(X, threshold)
-        measured.append(np.nan if s is None else s)
+    measured = forgetting_times(W, w_u, rhos, activation, threshold)
     fine = np.linspace(0.3, 0.99, 300)
     ax2.plot(fine, np.log(threshold) / np.log(fine), color=C["black"], lw=1.5,
              label=f"$\\ln({threshold:g})/\\ln\\rho$ = "
