@@ -24,7 +24,8 @@ def test_notebook_is_committed_without_outputs_or_widget_state(path):
 def test_toc_lists_the_chapters_in_the_articles_order():
     toc = (ROOT / "_toc.yml").read_text()
     found = re.findall(r"file:\s*chapters/(\S+)", toc)
-    assert found == CHAPTERS + ["teachers", "glossary"]      # the classroom pages last
+    # after the chapters: how to run them, then the classroom pages
+    assert found == CHAPTERS + ["run_it_yourself", "teachers", "glossary"]
 
 
 def _build_extension():
@@ -76,6 +77,9 @@ def test_build_extension_gives_the_kernels_the_process_settings(monkeypatch):
     class App:
         def connect(self, event, handler):
             assert callable(handler)
+
+        def setup_extension(self, name):
+            assert name == "downloads"
 
     assert ext.setup(App())["parallel_read_safe"]
     assert os.environ[ext.STATIC_ENV] == "1"
