@@ -10,8 +10,9 @@ depending on (w, b). Where the two basins meet, x_T jumps, and L with it: a wall
 the loss surface, where |dL/db| reaches about 10^8 (w = 6, T = 50) in a sliver far
 narrower than any grid.
 A gradient step that lands there throws the parameters far away. Clipping the
-gradient's norm (``rnn_lib.clip_by_global_norm``) caps the step at lr * c and keeps
-its direction; clipping each entry (``rnn_lib.clip_elementwise``) turns it.
+gradient's norm (``rnn_lib.clip_by_global_norm``) keeps its direction and caps a step
+of plain gradient descent (``descend``) at lr * c (not a step of momentum or Adam);
+clipping each entry (``rnn_lib.clip_elementwise``) turns it.
 
 x_t here is the pre-activation of chapter 3's unit: s_t = sigma(x_t) obeys
 s_t = sigma(w s_{t-1} + b).

@@ -228,7 +228,10 @@ def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "
     lengths : int ndarray, shape (B,), optional
         For a padded batch of sequences of different lengths: sequence b has
         ``lengths[b]`` real steps and padding after them. On a padding step the
-        state is held, x_t = m_t sigma(a_t) + (1 - m_t) x_{t-1} with m_t = [t < length],
+        state is held:
+
+            x_t = m_t sigma(a_t) + (1 - m_t) x_{t-1},   m_t = 1 if t < lengths[b] else 0,
+
         so ``X[-1]`` is each sequence's state after its own last input.
     activation : {'tanh', 'sigmoid', 'relu', 'identity'}
         sigma.

@@ -107,3 +107,16 @@ def test_init_rejects_bad_arguments(kwargs, exc, message):
     args.update(kwargs)
     with pytest.raises(exc, match=message):
         rl.init_params(**args)
+
+
+def test_padding_follows_the_hold_equation_of_the_docstring(rng):
+    """x_t = m_t sigma(a_t) + (1 - m_t) x_{t-1}, m_t = 1 if t < lengths[b] else 0."""
+    p = rl.init_params(3, 2, 1, rng)
+    U = rng.standard_normal((6, 4, 2))
+    lengths = np.array([6, 1, 3, 4])
+    tr = rl.forward(p, U, lengths=lengths)
+    x = np.zeros((4, 3))
+    for t in range(6):
+        m = (t < lengths).astype(float)[:, None]
+        x = m * np.tanh(x @ p.W_xx.T + U[t] @ p.W_xu.T + p.b_x) + (1 - m) * x
+        assert np.allclose(tr.X[t], x)

@@ -201,3 +201,44 @@ def test_bad_arguments_give_clear_errors(rng):
         gf.flow_problem(1.0, 1.0, 0)
     with pytest.raises(ValueError, match="input_gain must be >= 0"):
         gf.flow_problem(1.0, -1.0, rng)
+
+
+# -- chapter 4's static training figures ------------------------------------------------
+def test_training_figures_draw_without_warnings():
+    """plot_steps_to_solve / plot_lag_experiment (a failed seed drawn at the budget) and
+    plot_training_run, on small fake results with the fields they read."""
+    import warnings
+
+    import matplotlib
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    from rnn_lib import tasks
+    from rnn_lib.explorers import gradients as gx
+
+    def solved(lag, steps):
+        steps = np.array(steps, dtype=float)
+        return tasks.Solved(lag, 1000, 0.95, np.arange(len(steps)), steps,
+                            np.full(len(steps), 0.97), (), ())
+
+    results = [solved(5, [25, 50]), solved(10, [75, np.nan]), solved(20, [np.nan, np.nan])]
+    assert results[1].median == np.inf and results[0].median == 37.5
+    rng = np.random.default_rng(0)
+    history = {"loss": 0.5 * rng.random(300), "grad_norm": np.exp(rng.standard_normal(300)),
+               "metric_step": np.arange(0, 301, 10), "metric": np.linspace(0.9, 2.5, 31)}
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        fig = gx.plot_lag_experiment(results, [1e-2, 1e-4, 1e-8])
+        fig.canvas.draw()
+        ax = fig.axes[0]
+        # the median line stops where the median run failed; failures sit on the budget
+        (median,) = [ln for ln in ax.get_lines() if ln.get_label().startswith("median")]
+        assert list(median.get_xdata()) == [5]
+        assert any(np.all(ln.get_ydata() == 1000) and ln.get_marker() == "^"
+                   for ln in ax.get_lines())
+        fig2 = gx.plot_training_run(history, clip=1.0)
+        fig2.canvas.draw()
+    texts = [t.get_text() for t in fig2.findobj(matplotlib.text.Text)]
+    share = np.mean(history["grad_norm"] <= 1.0)
+    assert any(f"{share:.0%} of steps" in t for t in texts)
+    plt.close("all")

@@ -4,7 +4,9 @@ Slider figures: the gradient reaching earlier states with its two bounds
 (``gradient_flow_explorer``); transient growth of a non-normal matrix
 (``non_normal_explorer``); gradient descent on the one-unit model's cliff with and
 without clipping (``cliff_explorer``); what truncated BPTT cuts (``truncation_explorer``).
-Static figures: a slice through the cliff and the success of training against the lag.
+Static figures: a slice through the cliff, one training run step by step
+(``plot_training_run``) and the steps needed to learn delayed recall against the lag
+(``plot_steps_to_solve``, ``plot_lag_experiment``).
 """
 from __future__ import annotations
 
@@ -64,11 +66,11 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
             meas.set_data(n, _in_range(f.grad_norm, lo, hi))
             prod.set_data(n, _in_range(f.product_bound, lo, hi))
             power.set_data(n, _in_range(f.power_bound, lo, hi))
-            eta = f.gamma * f.sigma_max
+            kappa = f.gamma * f.sigma_max
             last = f.grad_norm[-1]
             rate = float(np.exp(np.log(last) / (T - 1))) if 0 < last < np.inf else last
             msgs = [(f"σ = {sigma}   ρ(W_xx) = {f.rho:.2f}   σ_max(W_xx) = {f.sigma_max:.2f}   "
-                     f"γ·σ_max = {eta:.2f}"),
+                     f"γ·σ_max = {kappa:.2f}"),
                     f"after {T - 1} steps back: ×{last:.0e}   (×{rate:.2f} per step)"]
             bad_hi = np.nonzero(~(f.grad_norm <= hi))[0]
             bad_lo = np.nonzero(f.grad_norm < lo)[0]
@@ -136,7 +138,8 @@ def non_normal_explorer(K: int = 60, lo: float = 1e-3, hi: float = 1e3) -> Explo
     return Explorer(setup, [
         Slider("lam", grid(0.3, 1.05, 0.05), 0.9, "λ",
                static_values=[0.5, 0.7, 0.8, 0.9, 0.95, 1.0]),
-        Slider("c", grid(0.0, 4.0, 0.25), 2.0, "c", static_values=[0.0, 0.5, 1.0, 2.0, 4.0]),
+        Slider("c", grid(0.0, 4.0, 0.25), 2.0, "c",
+               static_values=[0.0, 0.25, 0.5, 1.0, 2.0, 4.0]),
     ], title="Powers of a non-normal 2x2 matrix", figsize=(6.5, 4.25), colors=32)
 
 
@@ -315,41 +318,120 @@ def truncation_explorer(T: int = 40, lo: float = 1e-6, hi: float = 1e2) -> Explo
 
 
 # ---------------------------------------------------------------------------------------
-def plot_success_by_lag(lags, accuracy, *, grad_reach=None, ax=None):
-    """Test accuracy of each run against the lag (one marker per seed, mean line).
+def plot_steps_to_solve(results, ax=None, *, label: str = "", color: str = C["blue"],
+                        marker: str = "o"):
+    """Steps each seed needed to solve delayed recall, against the lag (log axis).
 
-    Parameters
-    ----------
-    lags : sequence of int
-    accuracy : ndarray, shape (len(lags), n_seeds)
-    grad_reach : ndarray, shape (len(lags),), optional
-        Gradient at the cue step relative to the loss step at initialisation, drawn
-        on a second (log) axis.
+    ``results`` is a sequence of ``tasks.Solved``, one per lag. One dot per seed; a
+    seed that did not solve the task within its budget is drawn at the budget as an
+    open triangle; the line joins the medians (a failure counting as infinitely many
+    steps). Call it again on the same Axes to add another model or optimizer.
     """
-    ax = axes(ax, figsize=(6.4, 3.6))
-    lags = np.asarray(lags)
-    acc = np.asarray(accuracy, dtype=float)
-    for j in range(acc.shape[1]):
-        ax.plot(lags, acc[:, j], "o", color=C["blue"], ms=6, alpha=0.6,
-                label="one run (seed)" if j == 0 else None)
-    ax.plot(lags, acc.mean(axis=1), "-", color=C["blue"], lw=2, label="mean over seeds")
-    ax.axhline(0.5, color=C["black"], ls=":", lw=1, label="chance (guessing the sign)")
-    ax.set_ylim(0.4, 1.04)
-    ax.set_xticks(lags)
+    ax = axes(ax, figsize=(5.2, 3.6))
+    lags = np.array([r.lag for r in results])
+    rng = np.random.default_rng(0)                      # a little jitter, the same every time
+    for r in results:
+        jitter = r.lag * (1 + 0.04 * rng.uniform(-1, 1, len(r.steps)))
+        ok = np.isfinite(r.steps)
+        ax.plot(jitter[ok], r.steps[ok], marker, color=color, ms=5, alpha=0.55, mec="none")
+        if not ok.all():
+            ax.plot(jitter[~ok], np.full((~ok).sum(), r.budget), "^", mfc="none", mec=color,
+                    ms=7, mew=1.5)
+        ax.axhline(r.budget, color=C["black"], ls=":", lw=0.8)
+    med = np.array([r.median for r in results])
+    finite = np.isfinite(med)
+    ax.plot(lags[finite], med[finite], "-", color=color, lw=2, marker=marker, ms=7,
+            label=f"median of the seeds{', ' + label if label else ''}")
+    ax.set_xscale("log")
+    ax.set_yscale("log")
+    ax.set_xticks(lags, [str(k) for k in lags])
+    ax.minorticks_off()
     ax.set_xlabel("lag $L$ (steps between the cue and the answer)")
-    ax.set_ylabel("test accuracy")
-    ax.grid(alpha=0.3)
-    handles, labels = ax.get_legend_handles_labels()
-    if grad_reach is not None:
-        ax2 = ax.twinx()
-        (ln,) = ax2.plot(lags, grad_reach, "s--", color=C["vermillion"], ms=5,
-                         label=r"$\|\partial \ell/\partial x_0\| / \|\partial \ell/\partial x_L\|$"
-                               " at the start")
-        ax2.set_yscale("log")
-        ax2.set_ylabel("gradient reaching the cue\n(at initialisation)", color=C["vermillion"])
-        handles.append(ln)
-        labels.append(ln.get_label())
-    ax.legend(handles, labels, loc="lower left", fontsize=8, framealpha=0.9)
-    ax.set_title("Remembering a sign for L steps: success against the lag", fontsize=10)
+    ax.set_ylabel("training steps to solve\n(first 95 % on held-out sequences)")
+    ax.grid(alpha=0.3, which="major")
+    budget = max(r.budget for r in results)
+    ax.text(lags[0], budget * 0.8, f"budget: {budget} steps", fontsize=8, va="top")
+    ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
     return ax
 
+
+def plot_lag_experiment(results, reach, *, fig=None):
+    """Left: steps to solve against the lag (``plot_steps_to_solve``); right: the
+    gradient that reaches the cue before training, against the lag.
+
+    ``reach`` (len(results),) is ||dl/dx_0|| / ||dl/dx_L|| at initialisation (e.g. a
+    geometric mean over sequences and seeds). Both axes are logarithmic, so the
+    right panel's fall and the left panel's rise can be compared decade by decade.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        fig = plt.figure(figsize=(8.6, 3.6), layout="constrained")
+    ax, ax2 = fig.subplots(1, 2, width_ratios=[1.2, 1])
+    plot_steps_to_solve(results, ax)
+    ax.set_title("Training steps needed (one dot per seed)", fontsize=10)
+    lags = np.array([r.lag for r in results])
+    ax2.plot(lags, reach, "s--", color=C["vermillion"], ms=6, lw=1.5)
+    ax2.set_xscale("log")
+    ax2.set_yscale("log")
+    ax2.set_xticks(lags, [str(k) for k in lags])
+    ax2.minorticks_off()
+    ax2.set_xlabel("lag $L$")
+    ax2.set_ylabel(r"$\|\partial \ell/\partial x_0\| \,/\, \|\partial \ell/\partial x_L\|$")
+    ax2.set_title("Gradient reaching the cue, before training", fontsize=10)
+    ax2.grid(alpha=0.3, which="major")
+    return fig
+
+
+def plot_training_run(history, *, clip: float | None = None, fig=None):
+    """One training run in three rows against the step, and its gradient norms.
+
+    Left, sharing the step axis: the loss at every step; the metric recorded by
+    ``train`` (here the spectral radius of W_xx, with 1 marked); the gradient norm
+    before clipping (log axis) with the threshold ``clip``. Right: the histogram of
+    those norms (log bins), with ``clip`` and the share of steps at or below it.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    import matplotlib.pyplot as plt
+
+    if fig is None:
+        fig = plt.figure(figsize=(8.6, 4.8), layout="constrained")
+    left, right = fig.subfigures(1, 2, width_ratios=[1.5, 1])
+    ax_l, ax_r, ax_g = left.subplots(3, 1, sharex=True)
+    loss, norms = np.asarray(history["loss"]), np.asarray(history["grad_norm"])
+    steps = np.arange(len(loss))
+    ax_l.plot(steps, loss, color=C["blue"], lw=0.6)
+    ax_l.set_ylabel("loss")
+    ax_l.set_ylim(0, max(1.0, float(np.quantile(loss, 0.99))))
+    ax_r.plot(history["metric_step"], history["metric"], color=C["green"], lw=1.5)
+    ax_r.axhline(1.0, color=C["black"], ls=":", lw=1)
+    ax_r.set_ylabel(r"$\rho(W_{xx})$")
+    ax_g.plot(steps, norms, color=C["vermillion"], lw=0.6)
+    ax_g.set_yscale("log")
+    ax_g.set_ylabel(r"$\|g\|$ before clipping")
+    ax_g.set_xlabel("training step")
+    for ax in (ax_l, ax_r, ax_g):
+        ax.grid(alpha=0.3)
+    ax_h = right.subplots()
+    bins = np.logspace(np.log10(norms.min()), np.log10(norms.max()), 40)
+    ax_h.hist(norms, bins=bins, color=C["sky"], edgecolor=C["blue"], lw=0.5)
+    ax_h.set_xscale("log")
+    ax_h.set_xlabel(r"gradient norm $\|g\|$ (log bins)")
+    ax_h.set_ylabel("number of steps")
+    ax_h.grid(alpha=0.3)
+    if clip is not None:
+        share = float(np.mean(norms <= clip))
+        ax_g.axhline(clip, color=C["black"], ls="--", lw=1.2)
+        ax_h.axvline(clip, color=C["black"], ls="--", lw=1.2)
+        ax_h.text(clip * 1.1, 0.95, f"c = {clip:g}\n{share:.0%} of steps\nat or below",
+                  transform=ax_h.get_xaxis_transform(), fontsize=8, va="top")
+    ax_h.set_title("Gradient norms of every step", fontsize=10)
+    left.suptitle("One run, step by step", fontsize=10)
+    return fig
