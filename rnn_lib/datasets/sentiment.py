@@ -333,8 +333,9 @@ def pick_sentiment_examples(reviews, max_words: int = 12) -> list[tuple[str, lis
     "plain": a one-part review without "not"; "not, far back": a one-part review with
     the most words between "not" and the sentiment word; "A but B": a two-part review;
     "B but A (same words)": that review with its parts swapped, which means the
-    opposite. Of each kind the shortest (then the first) review of at most
-    ``max_words`` words, if there is one; the picks depend on the words only.
+    opposite. Of each kind the first review of at most ``max_words`` words (for "not,
+    far back", the first with the most words in between; "plain" and "A but B" have
+    at least 5 and 9 words), if there is one; the picks depend on the words only.
     """
     reviews = check_token_lists(reviews, "reviews")
 
@@ -343,17 +344,18 @@ def pick_sentiment_examples(reviews, max_words: int = 12) -> list[tuple[str, lis
         return k - s.index("not") - 1
 
     fits = [i for i, s in enumerate(reviews) if len(s) <= max_words]
-    plain = [i for i in fits if "but" not in reviews[i] and "not" not in reviews[i]]
+    plain = [i for i in fits if "but" not in reviews[i] and "not" not in reviews[i]
+             and len(reviews[i]) >= 5]
     negated = [i for i in fits if "but" not in reviews[i] and "not" in reviews[i]]
-    two = [i for i in fits if "but" in reviews[i]]
+    two = [i for i in fits if "but" in reviews[i] and len(reviews[i]) >= 9]
     chosen = []
     if plain:
-        chosen.append(("plain", reviews[min(plain, key=lambda i: (len(reviews[i]), i))]))
+        chosen.append(("plain", reviews[plain[0]]))
     if negated:
-        i = min(negated, key=lambda i: (-gap(reviews[i]), len(reviews[i]), i))
+        i = min(negated, key=lambda i: (-gap(reviews[i]), i))
         chosen.append(("not, far back", reviews[i]))
     if two:
-        s = reviews[min(two, key=lambda i: (len(reviews[i]), i))]
+        s = reviews[two[0]]
         cut = s.index("but")
         end = next(j for j in range(len(s) - 1, cut, -1) if s[j] in _POS or s[j] in _NEG) + 1
         chosen.append(("A but B", s))

@@ -209,13 +209,13 @@ def sentiment_explorer(run=None, examples=None) -> Explorer:
 
 
 def plot_negation_probe(gaps, both_right, trained_gap: int = 3, swap=None, ax=None):
-    """Both reviews of a negation pair right, by the words between "not" and the word.
+    """Both reviews of a negation pair right, by the modifiers between "not" and the word.
 
     ``both_right`` (runs, len(gaps)): for each trained run (seed) the fraction of
     ``datasets.negation_pairs`` at each gap that it gets both right; bars show the
-    median over the runs, dots each run. Gaps beyond ``trained_gap`` (longer than in
-    training) are shaded. ``swap``: optional fractions per run for the "A but B" /
-    "B but A" pairs, drawn as one more group at the right.
+    median over the runs, dots each run. Gaps beyond ``trained_gap`` (more modifiers
+    in a row than training showed) are shaded. ``swap``: optional fractions per run
+    for the "A but B" / "B but A" pairs, drawn as one more group at the right.
 
     Returns
     -------
@@ -239,7 +239,7 @@ def plot_negation_probe(gaps, both_right, trained_gap: int = 3, swap=None, ax=No
     beyond = np.flatnonzero(gaps > trained_gap)
     if beyond.size:
         ax.axvspan(beyond[0] - 0.5, gaps.size - 0.5, color="0.9", lw=0,
-                   label="longer than in training")
+                   label="more modifiers than in training")
     colours = [C["blue"]] * gaps.size + [C["orange"]] * (len(x) - gaps.size)
     ax.bar(x, np.nanmedian(values, axis=0), width=0.7, color=colours, alpha=0.8,
            edgecolor="black", label="median over the runs")
@@ -247,7 +247,7 @@ def plot_negation_probe(gaps, both_right, trained_gap: int = 3, swap=None, ax=No
         ax.plot(x, run, "o", color=C["black"], ms=4, mfc="white")
     ax.plot([], [], "o", color=C["black"], ms=4, mfc="white", label="one run (seed)")
     ax.set_xticks(x, labels)
-    ax.set_xlabel('words between "not" and the sentiment word')
+    ax.set_xlabel('modifiers between "not" and the sentiment word ("not really so very good")')
     ax.set_ylabel("pairs with both\nreviews right")
     ax.set_ylim(0, 1.05)
     ax.legend(fontsize=8, loc="lower left", framealpha=0.95)
