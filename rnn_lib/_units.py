@@ -73,11 +73,6 @@ def check_sequence(U, x_init, lengths, n_x: int, n_u: int, weights: str):
     return U, x_init, valid
 
 
-def step_weights(valid, U: np.ndarray) -> np.ndarray:
-    """m_t as an array (T, [B,] 1) that broadcasts over the state: ones without padding."""
-    return np.ones(U.shape[:-1] + (1,)) if valid is None else valid[..., None]
-
-
 def check_trace(trace, cls, module: str):
     """Raise unless ``trace`` is the ``cls`` that ``module.forward`` returns."""
     if not isinstance(trace, cls):

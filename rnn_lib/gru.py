@@ -57,7 +57,6 @@ from ._units import (
     loss_and_dZ,
     output_activation_for,
     output_gradient,
-    step_weights,
 )
 from .activations import OUTPUT_ACTIVATIONS
 from .activations import output_activation as output_map
@@ -213,7 +212,6 @@ def forward(params: Params, U, x_init=None, *, lengths=None,
     p = check_params(params)
     n_x, n_u, _ = p.sizes
     U, x_init, valid = check_sequence(U, x_init, lengths, n_x, n_u, "W_ru, W_zu, W_nu")
-    M = step_weights(valid, U)                            # (T, [B,] 1) m_t
     R = np.empty(U.shape[:-1] + (n_x,))                   # (T, [B,] n_x) r_t
     Zg, N, Q, X = (np.empty_like(R) for _ in range(4))   # z_t (Z is y_t's), n_t, q_t, x_t
     # The input terms hold no state: computed for every t at once, before the loop.
@@ -226,8 +224,9 @@ def forward(params: Params, U, x_init=None, *, lengths=None,
         Zg[t] = sigmoid(In_z[t] + x @ p.W_zx.T)           # update gate z_t
         Q[t] = x @ p.W_nx.T + p.b_nx                      # q_t = W_nx x_{t-1} + b_nx
         N[t] = np.tanh(In_n[t] + R[t] * Q[t])             # candidate n_t
-        x_new = (1 - Zg[t]) * N[t] + Zg[t] * x            # x_t
-        X[t] = M[t] * x_new + (1 - M[t]) * x            # a padding step holds the state
+        X[t] = (1 - Zg[t]) * N[t] + Zg[t] * x             # x_t
+        if valid is not None:                             # padding step (m_t = 0): hold
+            X[t] = np.where(valid[t, :, None] > 0, X[t], x)
         x = X[t]
     Z = X @ p.W_yx.T + p.b_y                              # (T, [B,] n_y) W_yx x_t + b_y
     Y = output_map(output_activation)(Z)
@@ -269,7 +268,7 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     dZ = output_gradient(trace, dY, dZ)                   # dL/dz_t
     U, X, R, Zg, N, Q = trace.U, trace.X, trace.reset, trace.update, trace.candidate, \
         trace.recurrent
-    M = step_weights(trace.valid, U)                      # (T, [B,] 1) m_t
+    m = None if trace.valid is None else trace.valid[..., None]    # (T, B, 1) m_t
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])  # (T, [B,] n_x) x_{t-1}
 
     G = dZ @ p.W_yx                                       # g_t = W_yx^T dz_t
@@ -278,11 +277,10 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     dx_next = np.zeros_like(trace.x_init)                 # what reaches x_t from step t+1
     for t in range(X.shape[0] - 1, -1, -1):
         dX[t] = G[t] + dx_next                            # delta_t
-        dx_new = M[t] * dX[t]                             # backprop through the padding hold
-        dx_prev = (1 - M[t]) * dX[t]
-        dn = (1 - Zg[t]) * dx_new                         # backprop through
-        dz = (X_prev[t] - N[t]) * dx_new                  #   x_t = (1 - z_t) n_t + z_t x_{t-1}
-        dx_prev += Zg[t] * dx_new
+        dx = dX[t] if m is None else m[t] * dX[t]         # (a padding step skips the update)
+        dn = (1 - Zg[t]) * dx                             # backprop through
+        dz = (X_prev[t] - N[t]) * dx                      #   x_t = (1 - z_t) n_t + z_t x_{t-1}
+        dx_prev = Zg[t] * dx
         dA_n[t] = (1 - N[t] * N[t]) * dn                  # backprop through the candidate's tanh
         dr = Q[t] * dA_n[t]                               # backprop through r_t * q_t
         dQ[t] = R[t] * dA_n[t]
@@ -291,6 +289,8 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
         dx_prev += dA_z[t] @ p.W_zx                       #   and W_zx x_{t-1}
         dA_r[t] = R[t] * (1 - R[t]) * dr                  # backprop through r_t's sigmoid
         dx_prev += dA_r[t] @ p.W_rx                       #   and W_rx x_{t-1}
+        if m is not None:                                 # and through x_t = x_{t-1} on padding
+            dx_prev += (1 - m[t]) * dX[t]
         dx_next = dx_prev
     # The same weights act at every step: each gradient is one sum over time.
     grads = Params(

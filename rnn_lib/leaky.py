@@ -124,7 +124,6 @@ def forward(params: Params, U, x_init=None, *, alpha: float, lengths=None,
     alpha = check_alpha(alpha)
     params, U, x_init, valid = forward_inputs(params, U, x_init, lengths, activation,
                                               output_activation)   # as the Elman RNN's
-    M = np.ones(U.shape[:-1] + (1,)) if valid is None else valid[..., None]   # m_t
     sigma, _ = hidden_activation(activation)
     W_xx, W_xu, W_yx, b_x, b_y = params
 
@@ -135,8 +134,9 @@ def forward(params: Params, U, x_init=None, *, alpha: float, lengths=None,
         for t in range(U.shape[0]):
             A[t] = x @ W_xx.T + U[t] @ W_xu.T + b_x      # a_t = W_xx x_{t-1} + W_xu u_t + b_x
             S[t] = sigma(A[t])                            # s_t = sigma(a_t)
-            x_new = (1 - alpha) * x + alpha * S[t]        # x_t = (1 - alpha) x_{t-1} + alpha s_t
-            X[t] = M[t] * x_new + (1 - M[t]) * x          # a padding step holds the state
+            X[t] = (1 - alpha) * x + alpha * S[t]         # x_t = (1 - alpha) x_{t-1} + alpha s_t
+            if valid is not None:                         # padding step (m_t = 0): hold
+                X[t] = np.where(valid[t, :, None] > 0, X[t], x)
             x = X[t]
         Z = X @ W_yx.T + b_y                              # (T, [B,] n_y) z_t
         Y = output_map(output_activation)(Z)
@@ -169,7 +169,7 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     W_xx, W_yx = params.W_xx, params.W_yx
     U, x_init, A, S, X, alpha = trace.U, trace.x_init, trace.A, trace.S, trace.X, trace.alpha
     _, dsigma = hidden_activation(trace.activation)
-    M = np.ones(X.shape[:-1] + (1,)) if trace.valid is None else trace.valid[..., None]
+    m = None if trace.valid is None else trace.valid[..., None]    # (T, B, 1) m_t
     X_prev = np.concatenate([x_init[None], X[:-1]])       # (T, [B,] n_x) x_{t-1}
 
     G = dZ @ W_yx                                         # g_t = W_yx^T dz_t
@@ -179,12 +179,13 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     with np.errstate(over="ignore", invalid="ignore"):
         for t in range(X.shape[0] - 1, -1, -1):
             dX[t] = G[t] + dx_next                        # delta_t = g_t + J_{t+1}^T delta_{t+1}
-            dx_new = M[t] * dX[t]                         # backprop through the padding hold
-            dx_prev = (1 - M[t]) * dX[t]
-            ds = alpha * dx_new                           # backprop through the leak:
-            dx_prev += (1 - alpha) * dx_new               #   x_t = (1-alpha) x_{t-1} + alpha s_t
+            dx = dX[t] if m is None else m[t] * dX[t]     # (a padding step skips the update)
+            ds = alpha * dx                               # backprop through the leak:
+            dx_prev = (1 - alpha) * dx                    #   x_t = (1-alpha) x_{t-1} + alpha s_t
             dA[t] = dsigma(A[t], S[t]) * ds               # backprop through sigma
             dx_prev += dA[t] @ W_xx                       # backprop through W_xx x_{t-1}
+            if m is not None:                             # and through x_t = x_{t-1} on padding
+                dx_prev += (1 - m[t]) * dX[t]
             dx_next = dx_prev
         # The same weights act at every step: each gradient is one sum over time.
         grads = Params(W_xx=_sum_outer(dA, X_prev),       # sum_t da_t x_{t-1}^T

@@ -38,7 +38,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float, check_rng
-from ._units import as_params, check_sequence, check_trace, like, readout_loss, step_weights
+from ._units import as_params, check_sequence, check_trace, like, readout_loss
 from .bptt import _sum_outer, _sum_rows
 from .scan import scan
 
@@ -194,14 +194,14 @@ def forward(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     params = check_params(params)
     nu, theta, B, C, D, b_y = params
     U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B")
-    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
     _, c, s = _pair_rotation(nu, theta)            # pair j: r_j [[cos, -sin], [sin, cos]]
     BU = U @ B.T                                   # (T, [B,] n_x): B u_t for every t
     X = np.empty_like(BU)                          # (T, [B,] n_x): x_t
     x = x_init                                     # x_{-1}
     for t in range(U.shape[0]):
-        x_new = _rotate(x, c, s) + BU[t]           # x_t = Lambda x_{t-1} + B u_t
-        X[t] = M[t] * x_new + (1 - M[t]) * x       # a padding step holds the state
+        X[t] = _rotate(x, c, s) + BU[t]            # x_t = Lambda x_{t-1} + B u_t
+        if valid is not None:                      # padding step (m_t = 0): hold the state
+            X[t] = np.where(valid[t, :, None] > 0, X[t], x)
         x = X[t]
     Y = X @ C.T + U @ D.T + b_y                    # (T, [B,] n_y): y_t = C x_t + D u_t + b_y
     return Trace(U, x_init, X, Y, valid)
@@ -265,7 +265,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     U, X, valid = trace.U, trace.X, trace.valid
     m = nu.shape[0]
     r, c, s = _pair_rotation(nu, theta)
-    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
+    held = None if valid is None else valid[..., None]   # (T, B, 1): m_t, 0 on padding
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])     # x_{t-1}, with x_{-1} = x_init
     G = dY @ C                                     # g_t = C^T dy_t           (T, [B,] n_x)
     dX = np.empty_like(X)                          # delta_t = dL/dx_t        (T, [B,] n_x)
@@ -273,9 +273,10 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     back = np.zeros_like(trace.x_init)             # what reaches x_t from step t+1
     for t in reversed(range(X.shape[0])):
         dX[t] = G[t] + back                        # backprop into x_t from y_t and x_{t+1}
-        E[t] = M[t] * dX[t]                        # backprop through the padding hold ...
-        back = (1 - M[t]) * dX[t]                  #   (a padding step passes delta_t on)
-        back += _rotate(E[t], c, -s)               # ... and through Lambda x_{t-1}: turn back
+        E[t] = dX[t] if held is None else held[t] * dX[t]   # (padding skips the update)
+        back = _rotate(E[t], c, -s)                # backprop through Lambda x_{t-1}: turn back
+        if held is not None:                       # and through x_t = x_{t-1} on padding
+            back += (1 - held[t]) * dX[t]
     dx_init = back                                 # dL/dx_{-1}
     # Each parameter acts at every step, so its gradient is one sum over time.
     P, Q = X_prev[..., :m], X_prev[..., m:]        # the pairs of x_{t-1} ...

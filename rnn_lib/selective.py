@@ -35,7 +35,7 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, check_rng
-from ._units import as_params, check_sequence, check_trace, like, readout_loss, step_weights
+from ._units import as_params, check_sequence, check_trace, like, readout_loss
 from .activations import hidden_activation
 from .bptt import _sum_outer, _sum_rows
 from .scan import scan
@@ -151,14 +151,14 @@ def forward(params: Params, U, x_init=None, *, lengths=None) -> Trace:
     params = check_params(params)
     W_a, b_a, B, C, D, b_y = params
     U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B, W_a")
-    M = step_weights(valid, U)                     # (T, [B,] 1): m_t, 0 on padding
     A = _sigmoid(U @ W_a.T + b_a)                  # (T, [B,] n_x): a_t, from the inputs only
     BU = U @ B.T                                   # (T, [B,] n_x): B u_t
     X = np.empty_like(BU)                          # (T, [B,] n_x): x_t
     x = x_init                                     # x_{-1}
     for t in range(U.shape[0]):
-        x_new = A[t] * x + (1 - A[t]) * BU[t]      # x_t = a_t x_{t-1} + (1 - a_t) B u_t
-        X[t] = M[t] * x_new + (1 - M[t]) * x       # a padding step holds the state
+        X[t] = A[t] * x + (1 - A[t]) * BU[t]       # x_t = a_t x_{t-1} + (1 - a_t) B u_t
+        if valid is not None:                      # padding step (m_t = 0): hold the state
+            X[t] = np.where(valid[t, :, None] > 0, X[t], x)
         x = X[t]
     Y = X @ C.T + U @ D.T + b_y                    # (T, [B,] n_y): y_t = C x_t + D u_t + b_y
     return Trace(U, x_init, A, BU, X, Y, valid)
@@ -214,7 +214,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     check_trace(trace, Trace, "selective")
     dY = like(dY, "dY", trace.Y, "trace.Y")
     U, A, BU, X = trace.U, trace.A, trace.BU, trace.X
-    M = step_weights(trace.valid, U)               # (T, [B,] 1): m_t, 0 on padding
+    m = None if trace.valid is None else trace.valid[..., None]   # (T, B, 1): m_t
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])     # x_{t-1}, with x_{-1} = x_init
     G = dY @ params.C                              # g_t = C^T dy_t             (T, [B,] n_x)
     dX = np.empty_like(X)                          # delta_t = dL/dx_t          (T, [B,] n_x)
@@ -222,9 +222,10 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     back = np.zeros_like(trace.x_init)             # what reaches x_t from step t+1
     for t in reversed(range(X.shape[0])):
         dX[t] = G[t] + back                        # backprop into x_t from y_t and x_{t+1}
-        E[t] = M[t] * dX[t]                        # backprop through the padding hold ...
-        back = (1 - M[t]) * dX[t]                  #   (a padding step passes delta_t on)
-        back += A[t] * E[t]                        # ... and through a_t * x_{t-1}
+        E[t] = dX[t] if m is None else m[t] * dX[t]   # (a padding step skips the update)
+        back = A[t] * E[t]                         # backprop through a_t * x_{t-1}
+        if m is not None:                          # and through x_t = x_{t-1} on padding
+            back += (1 - m[t]) * dX[t]
     dx_init = back                                 # dL/dx_{-1}
     # Each parameter acts at every step, so its gradient is one sum over time.
     dA = E * (X_prev - BU)                         # x_t = a_t x_{t-1} + (1 - a_t) B u_t
