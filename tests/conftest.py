@@ -38,7 +38,7 @@ def make_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, radius=1.1):
 
 #: the chapter pages, in the article's order
 CHAPTERS = ["00_introduction", "01_first_order_systems", "02_state_space_model", "03_rnn",
-            "04_bptt", "05_problem_types"]
+            "04_bptt", "05_problem_types", "06_keeping_memory"]
 
 
 @pytest.fixture(scope="session")

@@ -30,7 +30,7 @@ EXERCISE = re.compile(r"^\(ex-ch(\d+)-(\d+)\)=\n:::\{admonition\} Exercise (\d+)
 DROPDOWN = re.compile(r"^:{3,}\{dropdown\}|^:class:.*\bdropdown\b", re.M)
 # Chapters that must have exercises; any other chapter with a section is checked too.
 REQUIRED = ["01_first_order_systems", "02_state_space_model", "03_rnn", "04_bptt",
-            "05_problem_types"]
+            "05_problem_types", "06_keeping_memory"]
 INTRODUCTION = ROOT / "chapters" / "00_introduction.md"
 
 
