@@ -1,14 +1,15 @@
 """The book's benchmarks in one command: measure, and write the tables of RESULTS.md.
 
     python benchmarks/run.py [--quick] [--repeat N] [--out benchmarks/RESULTS.md]
-                             [--only build,cells,pytest,sliders,pages,library,chapter5]
+                             [--only build,cells,pytest,sliders,pages,library,chapter5,scan]
                              [--site _build/html]
 
 One module per section in ``benchmarks/sections/`` (its docstring says what it measures):
 ``build`` cold and warm book build, ``cells`` a profile of every notebook, ``pytest``
 the README's test command, ``sliders`` every slider figure's redraw latency and static
 weight, ``pages`` each page's bytes, ``library`` rnn_lib against torch.nn.RNN,
-``chapter5`` the chapter's five models. Seconds are this machine's today: to compare
+``chapter5`` the chapter's five models, ``scan`` chapter 6's parallel scan against the
+loop. Seconds are this machine's today: to compare
 two versions of the book, run ``benchmarks/compare.py``, which interleaves them.
 
 ``--quick`` (what CI runs so the script cannot rot): one repetition, few slider moves,
@@ -37,7 +38,7 @@ import process_env  # noqa: E402
 from sections.common import Section, machine, table, versions  # noqa: E402
 
 SECTIONS = {"build": "build", "cells": "cells", "pytest": "suite", "sliders": "sliders",
-            "pages": "pages", "library": "library", "chapter5": "chapter5"}
+            "pages": "pages", "library": "library", "chapter5": "chapter5", "scan": "scan"}
 
 
 def read_sections(path: Path) -> dict:
