@@ -21,6 +21,7 @@ import numpy as np
 
 from ._checks import as_float_array, check_choice
 from .activations import output_activation_vjp
+from .bptt import _sum_outer, _sum_rows
 from .elman import length_mask
 from .losses import mse, softmax_cross_entropy
 from .sequences import last_step_mask
@@ -123,6 +124,12 @@ def loss_and_dZ(trace, target, loss: str, mask=None) -> tuple[float, np.ndarray]
         L, dY = mse(trace.Y, target, mask)
         return L, output_activation_vjp(trace.output_activation, trace.Y, dY)
     return softmax_cross_entropy(trace.Z, target, mask)
+
+
+def readout_gradients(dY: np.ndarray, X: np.ndarray, U: np.ndarray):
+    """dC, dD, db_y of the linear readout y_t = C x_t + D u_t + b_y: each one sum over
+    time (and batch) of dy_t x_t^T, dy_t u_t^T and dy_t (chapter 4's sums)."""
+    return _sum_outer(dY, X), _sum_outer(dY, U), _sum_rows(dY)
 
 
 def readout_loss(Y, target, *, loss: str = "mse", readout: str = "all", mask=None,

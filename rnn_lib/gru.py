@@ -256,8 +256,7 @@ def backward(params: Params, trace: Trace, dY=None, *, dZ=None) -> Gradients:
     dY : ndarray, shape of ``trace.Y``
         dL/dy_t (e.g. from ``mse``).
     dZ : ndarray, shape of ``trace.Z``, keyword only
-        dL/dz_t, the output pre-activation's gradient, instead of dY (from
-        ``softmax_cross_entropy``).
+        dL/dz_t instead of dY (from ``softmax_cross_entropy``).
 
     Returns
     -------
@@ -377,19 +376,8 @@ class GateFlow(NamedTuple):
 def gradient_flow(params: Params, U, x_init=None) -> GateFlow:
     """How far back a loss at the last step reaches through the GRU (chapter 4's figure).
 
-    d l_t/d x_t is the first row of W_yx normalised to length 1, as in chapter 4's
-    ``gradient_flow``; every curve therefore starts at 1.
-
-    Parameters
-    ----------
-    params : Params
-    U : ndarray, shape (T, n_u)
-        One sequence.
-    x_init : ndarray, shape (n_x,), optional
-
-    Returns
-    -------
-    GateFlow
+    For one sequence ``U (T, n_u)``; d l_t/d x_t is the first row of W_yx normalised to
+    length 1, as in chapter 4's ``gradient_flow``, so every curve starts at 1.
     """
     p = check_params(params)
     trace = forward(p, U, x_init)

@@ -38,7 +38,14 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float, check_rng
-from ._units import as_params, check_sequence, check_trace, like, readout_loss
+from ._units import (
+    as_params,
+    check_sequence,
+    check_trace,
+    like,
+    readout_gradients,
+    readout_loss,
+)
 from .bptt import _sum_outer, _sum_rows
 from .scan import scan
 
@@ -286,12 +293,8 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     dtheta = c * ds - s * dc                       # c = r cos theta, s = r sin theta
     dr = np.cos(theta) * dc + np.sin(theta) * ds
     dnu = -r * np.exp(nu) * dr                     # r = exp(-exp(nu))
-    grads = Params(nu=dnu, theta=dtheta,
-                   B=_sum_outer(E, U),             # sum_t e_t u_t^T     (n_x, n_u)
-                   C=_sum_outer(dY, X),            # sum_t dy_t x_t^T    (n_y, n_x)
-                   D=_sum_outer(dY, U),            # sum_t dy_t u_t^T    (n_y, n_u)
-                   b_y=_sum_rows(dY))              # sum_t dy_t          (n_y,)
-    return Gradients(grads, dx_init, dX)
+    dB = _sum_outer(E, U)                          # sum_t e_t u_t^T     (n_x, n_u)
+    return Gradients(Params(dnu, dtheta, dB, *readout_gradients(dY, X, U)), dx_init, dX)
 
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",

@@ -35,7 +35,14 @@ from typing import NamedTuple
 import numpy as np
 
 from ._checks import as_float_array, as_int, check_rng
-from ._units import as_params, check_sequence, check_trace, like, readout_loss
+from ._units import (
+    as_params,
+    check_sequence,
+    check_trace,
+    like,
+    readout_gradients,
+    readout_loss,
+)
 from .activations import hidden_activation
 from .bptt import _sum_outer, _sum_rows
 from .scan import scan
@@ -231,28 +238,17 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     dA = E * (X_prev - BU)                         # x_t = a_t x_{t-1} + (1 - a_t) B u_t
     dZ = A * (1 - A) * dA                          # a_t = sigmoid(z_t), z_t = W_a u_t + b_a
     dBU = (1 - A) * E                              # B u_t enters with weight 1 - a_t
-    grads = Params(W_a=_sum_outer(dZ, U),          # sum_t dz_t u_t^T           (n_x, n_u)
-                   b_a=_sum_rows(dZ),              # sum_t dz_t                 (n_x,)
-                   B=_sum_outer(dBU, U),           # sum_t (1 - a_t) e_t u_t^T  (n_x, n_u)
-                   C=_sum_outer(dY, X),            # sum_t dy_t x_t^T           (n_y, n_x)
-                   D=_sum_outer(dY, U),            # sum_t dy_t u_t^T           (n_y, n_u)
-                   b_y=_sum_rows(dY))              # sum_t dy_t                 (n_y,)
+    grads = Params(_sum_outer(dZ, U),              # dW_a = sum_t dz_t u_t^T    (n_x, n_u)
+                   _sum_rows(dZ),                  # db_a = sum_t dz_t          (n_x,)
+                   _sum_outer(dBU, U),             # dB = sum_t ((1 - a_t) e_t) u_t^T
+                   *readout_gradients(dY, X, U))   # dC, dD, db_y
     return Gradients(grads, dx_init, dX)
 
 
 def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", readout: str = "all",
                        mask=None, x_init=None, lengths=None):
-    """Forward pass, loss and BPTT in one call.
-
-    ``readout='last'`` is many-to-one (the target of each sequence's last real step),
-    ``'all'`` many-to-many; ``loss`` is 'mse' or 'cross_entropy' (Y read as logits).
-
-    Returns
-    -------
-    L : float
-    grads : Gradients
-    trace : Trace
-    """
+    """Forward pass, loss and BPTT in one call, as ``linear_recurrence.loss_and_gradients``:
+    returns ``(L, grads, trace)``; ``readout`` 'last' (many-to-one) or 'all'."""
     trace = forward(params, U, x_init, lengths=lengths)
     L, dY = readout_loss(trace.Y, target, loss=loss, readout=readout, mask=mask,
                          lengths=lengths)
