@@ -105,9 +105,11 @@ details.hide > summary::after { content: "Solution"; display: block; font-weight
 .book-contents li.level-1 { font-weight: 600; margin-top: .6em; }
 .book-contents li.level-2 { padding-left: 1.8em; font-size: .92rem; }
 """
+# Every page's footer: the book and its version (a printed page can be told from the
+# website's); the body's pages also their number.
 FOOTER = """<div style="font-family: sans-serif; font-size: 7.5pt; color: #555; width: 100%;
-  margin: 0 16mm; display: flex; justify-content: space-between;">
-  <span>{title} &#183; {version}</span><span class="pageNumber"></span></div>"""
+  margin: 0 17mm; display: flex; justify-content: space-between;">
+  <span>{title} &#183; {version}</span><span class="{number}"></span></div>"""
 NO_FOOTER = "<span></span>"
 
 
@@ -148,7 +150,7 @@ def _absolute(fragment, folder):
         if not url or re.match(r"[a-z][a-z0-9+.-]*:|#|/", url):
             return m.group(0)
         return f'{attr}="/{posixpath.normpath(posixpath.join(folder, url))}"'
-    return re.sub(r'\b(src|href)="([^"]*)"', fix, fragment)
+    return re.sub(r'(?<![\w-])(src|href)="([^"]*)"', fix, fragment)
 
 
 def _page_key(docname):
@@ -234,7 +236,7 @@ def print_document(html_dir, pages, title):
 
         body = re.sub(r'\b(id|for|aria-labelledby|aria-describedby|aria-controls)="([^"]+)"',
                       rename, body)
-        body = re.sub(r'\bhref="([^"]*)"', link, body)
+        body = re.sub(r'(?<![\w-])href="([^"]*)"', link, body)
         body = re.sub(r'<a class="headerlink"[^>]*>.*?</a>', "", body, flags=re.S)
         body = re.sub(r"<details\b(?![^>]*\bopen\b)", "<details open", body)
         if p.title is not None:
@@ -386,19 +388,22 @@ def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=Non
         raise RuntimeError("no chromium (or chromium-browser) on PATH to print the PDF")
     html_dir, out_path = Path(html_dir), Path(out_path)
     body, head = print_document(html_dir, pages, title)
-    footer = FOOTER.format(title=html.escape(title), version=html.escape(version.line()))
+    footer = functools.partial(FOOTER.format, title=html.escape(title),
+                               version=html.escape(version.line()))
     with tempfile.TemporaryDirectory(prefix="rnn-pdf-") as tmp, _Server(html_dir) as server, \
             sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
         try:
             body_pdf, front_pdf = Path(tmp) / "body.pdf", Path(tmp) / "front.pdf"
             server.docs["/__book_body__.html"] = body
-            _print(browser, server.origin + "/__book_body__.html", body_pdf, footer)
+            _print(browser, server.origin + "/__book_body__.html", body_pdf,
+                   footer(number="pageNumber"))
             body_reader = PdfReader(body_pdf)
             entries = contents(body, body_reader)
             server.docs["/__book_front__.html"] = front_matter(head, title, author, version,
                                                                 entries)
-            _print(browser, server.origin + "/__book_front__.html", front_pdf, NO_FOOTER)
+            _print(browser, server.origin + "/__book_front__.html", front_pdf,
+                   footer(number="none"))
         finally:
             browser.close()
         front_reader = PdfReader(front_pdf)
@@ -406,7 +411,7 @@ def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=Non
         writer.append(front_reader, import_outline=False)
         n_front = len(writer.pages)
         writer.append(body_reader)
-        writer.add_outline_item("Contents", 1 if n_front > 1 else 0)
+        writer.add_outline_item(title="Contents", page_number=1 if n_front > 1 else 0)
         writer.set_page_label(0, n_front - 1, style="/r")
         writer.set_page_label(n_front, len(writer.pages) - 1, style="/D", start=1)
         writer.add_metadata({"/Title": title, "/Author": author,

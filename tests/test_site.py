@@ -23,7 +23,17 @@ package) opens each page of the book from a local HTTP server and checks that
 - it fits a classroom projector: at 1024x768 no page scrolls sideways and every
   figure fits the width (a screenshot of each page at that size is taken);
 - it prints: under ``@media print`` every slider figure hides its controls and
-  shows a small multiple of frames whose images decode.
+  shows a small multiple of frames whose images decode;
+- every link resolves: each local link of a page (its text, its navigation and its
+  download menu, with the PDF, the runnable zip and the wheel) answers with a status
+  below 400.
+
+Without a browser, the build is still checked: it serves the take-home files
+(``_ext/downloads.py``; the PDF only where Chromium and a Korean font are installed,
+and then no page links to one), and every page's footer says which version of the book
+it is. The PDF is read with pypdf: its contents lead to every page's title on the page
+it names, every page shows the version, its maths is typeset (no TeX left in its text)
+and it holds at least as many pictures as the pages' raster images.
 
 With ``RNN_BOOK_SCREENSHOTS=<folder>`` the screenshots are kept there (full pages at
 1280x900, and at 1024x768), to look at by eye.
@@ -33,6 +43,7 @@ own browser downloads are not used. Without a browser the tests are skipped, exc
 under CI (``CI=true``), where they fail. ``.ci/install-browser`` installs one.
 """
 import functools
+import html as html_mod
 import http.server
 import importlib
 import os
@@ -45,6 +56,7 @@ from pathlib import Path
 
 import pytest
 
+import rnn_lib
 from conftest import CHAPTERS, ROOT
 
 pytestmark = [pytest.mark.build, pytest.mark.browser]
@@ -101,6 +113,117 @@ def test_every_chapter_page_stays_within_its_byte_budget(built_book):
     for name in CHAPTERS:
         size = page_bytes(html, html / "chapters" / f"{name}.html")
         assert size <= 2_000_000, f"{name}: {size} bytes, over the 2 MB budget of a page"
+
+
+def _downloads_module():
+    import downloads  # _ext/ (on sys.path from conftest)
+    return downloads
+
+
+def test_site_serves_the_take_home_files(built_book):
+    """The wheel and the zip always; the PDF where this machine can print it."""
+    import zipfile
+
+    _, html = built_book
+    downloads = _downloads_module()
+    names = downloads.take_home.book_version(ROOT).names()
+    expected = {names["zip"], names["wheel"]}
+    if downloads.pdf_missing() is None:
+        expected.add(names["pdf"])
+    found = {p.name for p in (html / "downloads").iterdir()}
+    assert found == expected, f"downloads/ holds {sorted(found)}, expected {sorted(expected)}"
+    for name in (names["zip"], names["wheel"]):
+        with zipfile.ZipFile(html / "downloads" / name) as z:
+            assert z.testzip() is None and len(z.namelist()) > 20, name
+    index = (html / "index.html").read_text(encoding="utf-8")
+    for kind, name in names.items():      # the front page links to what was built
+        assert (f'href="downloads/{name}"' in index) == (name in expected), kind
+
+
+def test_every_page_says_which_version_of_the_book_it_is(built_book):
+    _, html = built_book
+    for rel in PAGES:
+        text = (html / rel).read_text(encoding="utf-8")
+        assert re.search(rf'<p class="book-version">Version {re.escape(rnn_lib.__version__)}, '
+                         r"built \d{4}-\d\d-\d\d( from commit [0-9a-f]{7,})?", text), rel
+
+
+@pytest.fixture(scope="session")
+def book_pdf_file(built_book):
+    _, html = built_book
+    downloads = _downloads_module()
+    why = downloads.pdf_missing()
+    if why:
+        _unavailable(f"no PDF in this build: {why}; {INSTALL_HINT}")
+    return html / "downloads" / downloads.take_home.book_version(ROOT).names()["pdf"]
+
+
+def _page_title(html_dir, rel):
+    text = (html_dir / rel).read_text(encoding="utf-8")
+    return html_mod.unescape(re.search(r"<title>(.*?) &#8212;", text, re.S).group(1)).strip()
+
+
+def test_pdf_leads_from_its_contents_to_every_page_and_shows_the_version(built_book,
+                                                                        book_pdf_file):
+    from pypdf import PdfReader
+
+    _, html = built_book
+    reader = PdfReader(book_pdf_file)
+    texts = [page.extract_text() for page in reader.pages]
+    labels = reader.page_labels
+    line = _downloads_module().take_home.book_version(ROOT).line()
+    version = line.split(", built")[0]
+    missing = [labels[i] for i, text in enumerate(texts) if version not in text]
+    assert not missing, f"pages without the version ({version!r}): {missing}"
+    assert labels[:2] == ["i", "ii"] and "1" in labels, labels[:6]
+    front = "\n".join(texts[:labels.index("1")])
+    assert "Contents" in front and line in front
+    for n, rel in enumerate(PAGES):
+        title = _downloads_module().ROOT_TITLE if n == 0 else _page_title(html, rel)
+        listed = re.search(re.escape(title) + r"\s*\.*\s*(\d+)\s*$", front, re.M)
+        assert listed, f"the contents do not list {title!r}"
+        page = texts[labels.index(listed.group(1))]
+        assert title in page, f"{title!r} is not on page {listed.group(1)}, as the contents say"
+
+
+TEX_LEFT = re.compile(r"\$|\\[()\[\]]|\\(?:frac|sum|mathbb|sigma|partial|tanh|left|right|"
+                      r"begin|end|text|mathrm|top|cdot|quad|lambda|theta|alpha|in)\b")
+
+
+def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_file):
+    import sys
+
+    from pypdf import PdfReader
+
+    _, html = built_book
+    reader = PdfReader(book_pdf_file)
+    text = "\n".join(page.extract_text() for page in reader.pages)
+    raw = sorted(set(TEX_LEFT.findall(text)))
+    assert not raw, f"TeX left untypeset in the PDF: {raw}"
+
+    def images(xobjects, seen):
+        n = 0
+        for ref in (xobjects or {}).values():
+            obj = ref.get_object()
+            if id(obj) in seen:
+                continue
+            seen.add(id(obj))
+            if obj.get("/Subtype") == "/Image":
+                n += 1
+            elif obj.get("/Subtype") == "/Form":
+                n += images(obj.get("/Resources", {}).get("/XObject"), seen)
+        return n
+
+    seen = set()
+    drawn = sum(images(p.get("/Resources", {}).get("/XObject"), seen) for p in reader.pages)
+    sys.path.insert(0, str(ROOT / "_ext"))
+    import book_pdf
+
+    pages = [book_pdf.Page(rel[:-5], None) for rel in PAGES]
+    document, _ = book_pdf.print_document(html, pages, "book")
+    raster = len(set(re.findall(r'<img[^>]+src="(data:image/(?:png|webp|jpeg)[^"]*|/_images/'
+                                r'[^"]*\.(?:png|jpe?g|webp))"', document)))
+    assert raster > 10 and drawn >= raster, f"{drawn} images in the PDF, {raster} in the book"
 
 
 def _toc_pages():
@@ -467,6 +590,22 @@ def check_print(page):
         page.emulate_media(media="screen")
 
 
+LINKS = """() => [...new Set([...document.querySelectorAll('a[href]')]
+    .map(a => a.href.split('#')[0]).filter(h => h.startsWith(location.origin)))]"""
+_CHECKED = {}                        # url -> status, so the PDF is fetched once, not per page
+
+
+def check_links(page):
+    """Every local link of the page (the download menu's files too) answers < 400."""
+    out = []
+    for url in page.evaluate(LINKS):
+        if url not in _CHECKED:
+            _CHECKED[url] = page.request.head(url, fail_on_status_code=False).status
+        if _CHECKED[url] >= 400:
+            out.append(f"link to {url}: HTTP {_CHECKED[url]}")
+    return out
+
+
 def open_page(browser, url, origin, viewport=VIEWPORT):
     """A fresh context and page, loaded and settled; returns (context, page, watch)."""
     context = browser.new_context(viewport=viewport, service_workers="block")
@@ -487,6 +626,7 @@ def check_page(browser, origin, rel, screenshot_dir=None):
         problems += check_sliders(page)
         problems += check_accessibility(page)
         problems += check_print(page)
+        problems += check_links(page)
         if screenshot_dir is not None and rel.startswith("chapters/"):
             page.evaluate("() => window.scrollTo(0, 0)")
             page.screenshot(path=str(screenshot_dir / f"{Path(rel).stem}.png"), full_page=True)
