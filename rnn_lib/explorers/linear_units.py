@@ -72,13 +72,14 @@ def eigenvalue_explorer(T: int = 60, threshold: float = 0.01) -> Explorer:
             p_line.set_data(t, h[:, 0])
             n = lr.memory_length(r, threshold)
             mem.set_xdata([n, n] if np.isfinite(n) else [np.nan, np.nan])
-            kept = "for ever" if not np.isfinite(n) else f"after {n:.0f} steps"
-            turn = (f"one turn every {360 / theta:.3g} steps" if theta > 0
-                    else "no turn (θ = 0): a real eigenvalue, chapter 1's leak")
-            half = ("never halves" if r >= 1 else
-                    f"half-life {np.log(0.5) / np.log(r):.3g} steps" if r > 0 else "")
-            return (f"λ = {r:g}·e^(i·{theta:g}°): r^t below {threshold:g} {kept}; {half}\n"
-                    f"{turn}")
+            kept = (f"r^t below {threshold:g} after {n:.0f} steps" if np.isfinite(n)
+                    else "r^t = 1: the input is kept for ever")
+            turn = ("no turn (θ = 0): a real eigenvalue, chapter 1's leak" if theta == 0
+                    else "a half turn every step: the sign flips" if theta == 180
+                    else f"one turn every {360 / theta:.3g} steps")
+            half = ("" if r >= 1 else
+                    f"; half-life {np.log(0.5) / np.log(r):.1f} steps" if r > 0 else "")
+            return f"λ = {r:g}·e^(i·{theta:g}°): {kept}{half}\n{turn}"
         return update
 
     return Explorer(setup, [
