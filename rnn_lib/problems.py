@@ -39,7 +39,7 @@ class Run(NamedTuple):
 
     model : Params or Seq2Seq;  history : what ``train`` returned;
     seconds : wall time of training;  score : the test score (see ``metric``);
-    baselines : {name: test score} of the trivial predictors;
+    baselines : {name: test score} of the models without recurrence;
     metric : what ``score`` measures and which way is better;
     data : the test split, vocabularies and predictions the chapter's figures need.
     """
@@ -339,7 +339,7 @@ def number_words(seed: int = 0, *, n_test: int = 150, n_val: int = 100, n_x: int
                                                truth),
                 "position table (linear)": ds.exact_match(table, truth)},
                "exact match on unseen numbers (higher is better)",
-               {"numbers": test_n, "words": words, "digits": truth,
+               {"numbers": test_n, "train_numbers": train_n, "words": words, "digits": truth,
                 "predicted": translate(model, test_n), "src_vocab": src_vocab,
                 "tgt_vocab": tgt_vocab, "translate": translate})
 
