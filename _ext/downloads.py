@@ -16,6 +16,7 @@ runnable book as a zip and the library as a wheel (``take_home.py``), in the sit
 - When every page is written, the files are made; the PDF only when a page changed (or
   it is missing). A file that fails stops the build.
 """
+import concurrent.futures
 import importlib.util
 import os
 import shutil
@@ -161,18 +162,23 @@ def _make(app, exception):
             old.unlink()
     root, env = Path(app.srcdir), app.env
     docs = toc_order(env, app.config.root_doc)
+    notebooks = [str(env.doc2path(d)) for d in docs if str(env.doc2path(d)).endswith(".ipynb")]
     start = time.perf_counter()
-    take_home.build_wheel(root, out)
-    notebooks = [env.doc2path(d) for d in docs if str(env.doc2path(d)).endswith(".ipynb")]
-    take_home.build_bundle(root, out / names["zip"], notebooks, plan.version)
-    made = ["wheel", "zip"]
-    if "pdf" in plan.kinds and (plan.written or not (out / names["pdf"]).exists()):
-        pages = [book_pdf.Page(d, ROOT_TITLE if d == app.config.root_doc else None)
-                 for d in docs]
-        n = book_pdf.build_pdf(app.outdir, pages, out / names["pdf"],
-                               title=app.config.project, author=app.config.author,
-                               version=plan.version)
-        made.append(f"PDF ({n} pages)")
+    # The wheel (pip in a subprocess) and the zip are made while Chromium prints.
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        files = pool.submit(lambda: (take_home.build_wheel(root, out),
+                                     take_home.build_bundle(root, out / names["zip"],
+                                                            notebooks, plan.version)))
+        made = []
+        if "pdf" in plan.kinds and (plan.written or not (out / names["pdf"]).exists()):
+            pages = [book_pdf.Page(d, ROOT_TITLE if d == app.config.root_doc else None)
+                     for d in docs]
+            n = book_pdf.build_pdf(app.outdir, pages, out / names["pdf"],
+                                   title=app.config.project, author=app.config.author,
+                                   version=plan.version)
+            made.append(f"PDF ({n} pages)")
+        files.result()                                   # raises what building them raised
+    made = ["wheel", "zip"] + made
     logger.info(f"downloads: {', '.join(made)} in {out} ({time.perf_counter() - start:.1f} s)")
 
 

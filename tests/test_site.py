@@ -158,18 +158,24 @@ def book_pdf_file(built_book):
     return html / "downloads" / downloads.take_home.book_version(ROOT).names()["pdf"]
 
 
+@pytest.fixture(scope="session")
+def book_pdf_pages(book_pdf_file):
+    """The PDF read once: its reader and every page's text."""
+    from pypdf import PdfReader
+
+    reader = PdfReader(book_pdf_file)
+    return reader, [page.extract_text() for page in reader.pages]
+
+
 def _page_title(html_dir, rel):
     text = (html_dir / rel).read_text(encoding="utf-8")
     return html_mod.unescape(re.search(r"<title>(.*?) &#8212;", text, re.S).group(1)).strip()
 
 
 def test_pdf_leads_from_its_contents_to_every_page_and_shows_the_version(built_book,
-                                                                        book_pdf_file):
-    from pypdf import PdfReader
-
+                                                                        book_pdf_pages):
     _, html = built_book
-    reader = PdfReader(book_pdf_file)
-    texts = [page.extract_text() for page in reader.pages]
+    reader, texts = book_pdf_pages
     labels = reader.page_labels
     line = _downloads_module().take_home.book_version(ROOT).line()
     version = line.split(", built")[0]
@@ -190,14 +196,12 @@ TEX_LEFT = re.compile(r"\$|\\[()\[\]]|\\(?:frac|sum|mathbb|sigma|partial|tanh|le
                       r"begin|end|text|mathrm|top|cdot|quad|lambda|theta|alpha|in)\b")
 
 
-def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_file):
+def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_pages):
     import sys
 
-    from pypdf import PdfReader
-
     _, html = built_book
-    reader = PdfReader(book_pdf_file)
-    text = "\n".join(page.extract_text() for page in reader.pages)
+    reader, texts = book_pdf_pages
+    text = "\n".join(texts)
     raw = sorted(set(TEX_LEFT.findall(text)))
     assert not raw, f"TeX left untypeset in the PDF: {raw}"
 

@@ -8,6 +8,7 @@ The tests marked ``build`` install the wheel and the zip into fresh virtual envi
 (pip may fetch packages from the package index, through pip's cache): minutes, not
 seconds.
 """
+import concurrent.futures
 import json
 import os
 import re
@@ -304,6 +305,13 @@ def test_print_document_refuses_a_figure_shown_on_two_pages(tmp_path):
                                        book_pdf.Page("chapters/b", None)], "x")
 
 
+def build_pdf(*args, **kwargs):
+    """book_pdf.build_pdf in a thread of its own: Playwright's sync API refuses to start
+    where another one runs (test_site.py's browser, when one process runs both)."""
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(book_pdf.build_pdf, *args, **kwargs).result()
+
+
 @pytest.mark.browser
 def test_pdf_build_stops_on_an_image_that_does_not_load(tmp_path):
     """The PDF must not go out with a hole where a figure was."""
@@ -319,14 +327,12 @@ def test_pdf_build_stops_on_an_image_that_does_not_load(tmp_path):
     (good / "_images").mkdir()
     (good / "_images" / "fig.png").write_bytes(Path(rnn_lib.__file__).parent.joinpath(
         "..", "images", "favicon.png").resolve().read_bytes())
-    n = book_pdf.build_pdf(good, pages, tmp_path / "good.pdf", title="T", author="A",
-                           version=VERSION)
+    n = build_pdf(good, pages, tmp_path / "good.pdf", title="T", author="A", version=VERSION)
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "good.pdf").pages)
     assert n == 4 and "Contents" in text and "Part one" in text and VERSION.line() in text
     bad = fake_site(tmp_path / "bad", {
         "index": "<h1>Front</h1><p>text</p>",
         "chapters/a": '<h1>A</h1><img src="../_images/missing.png" alt="a missing figure">'})
     with pytest.raises(RuntimeError, match="missing.png"):
-        book_pdf.build_pdf(bad, pages, tmp_path / "bad.pdf", title="T", author="A",
-                           version=VERSION)
+        build_pdf(bad, pages, tmp_path / "bad.pdf", title="T", author="A", version=VERSION)
     assert not (tmp_path / "bad.pdf").exists()
