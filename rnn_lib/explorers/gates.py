@@ -28,9 +28,10 @@ def _shown(y, lo, hi):
 
 
 def _reach(norms, floor: float) -> str:
-    """'k' for the first step back where the norm falls below ``floor``, else '> T - 1'."""
+    """'after k steps' for the first k back where the norm is below ``floor``, else
+    'not within T - 1 steps'."""
     below = np.nonzero(~(norms >= floor))[0]
-    return f"{below[0]}" if below.size else f"> {len(norms) - 1}"
+    return f"after {below[0]} steps" if below.size else f"not within {len(norms) - 1} steps"
 
 
 def _flow_axes(fig, lo, hi):
@@ -84,9 +85,9 @@ def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
             eta = (1 - alpha) + alpha * f.gamma * f.sigma_max
             return (f"α = {alpha:g}, ρ(W_xx) = {f.rho:.2f}: every step ‖J_t‖ ≤ (1 − α) + "
                     f"α·γ·σ_max = {eta:.3f}\n"
-                    f"gradient below 10⁻³ from t − k = {_reach(f.grad_norm, 1e-3)} "
-                    f"(Elman RNN: from {_reach(ref.grad_norm, 1e-3)}); after {T_FLOW - 1} "
-                    f"steps ×{f.grad_norm[-1]:.1e}")
+                    f"gradient < 10⁻³: {_reach(f.grad_norm, 1e-3)} (Elman RNN: "
+                    f"{_reach(ref.grad_norm, 1e-3)}); {T_FLOW - 1} steps back: "
+                    f"×{f.grad_norm[-1]:.1e}")
         return update
 
     alphas = [0.02, 0.05, 0.1, 0.2, 0.3, 0.5, 0.7, 1.0]
@@ -147,8 +148,8 @@ def update_gate_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
             z = f.update
             return (f"update gates z_t: mean {z.mean():.2f}, from {z.min():.2f} to "
                     f"{z.max():.2f} (1 − z_t plays the leak rate α)\n"
-                    f"gradient below 10⁻³ from t − k = {_reach(f.grad_norm, 1e-3)}; after "
-                    f"{T_FLOW - 1} steps ×{f.grad_norm[-1]:.1e}")
+                    f"gradient < 10⁻³: {_reach(f.grad_norm, 1e-3)}; {T_FLOW - 1} steps back: "
+                    f"×{f.grad_norm[-1]:.1e}")
         return update
 
     return Explorer(setup, [
@@ -179,20 +180,20 @@ def plot_steps_to_solve(results: dict, budget: int, ax=None):
     fail = 1.45 * budget
     for i, (name, solved) in enumerate(results.items()):
         lags = np.array([s.lag for s in solved])
-        offset = (i - (len(results) - 1) / 2) * 0.025          # spread the seeds' markers
+        offset = (i - (len(results) - 1) / 2) * 0.04           # spread the units' markers
         for s in solved:                                      # failures: one above another
             y = np.where(np.isfinite(s.steps), s.steps,
                          fail * 1.12 ** np.arange(s.steps.size))
             ax.plot(np.full(y.size, s.lag * np.exp(offset)), y, styles[i % 6],
-                    color=colors[i % 6], ms=4.5, alpha=0.6, mec="none")
+                    color=colors[i % 6], ms=5, alpha=0.6, mec="none")
         med = np.array([s.median for s in solved])
         shown = np.where(np.isfinite(med), med, np.nan)
         ax.plot(lags * np.exp(offset), shown, "-" + styles[i % 6], color=colors[i % 6],
                 lw=1.8, ms=6, label=name)
     ax.axhspan(budget, 3 * budget, color=C["black"], alpha=0.07, lw=0)
     ax.axhline(budget, color=C["black"], ls=":", lw=1)
-    ax.text(0.99, budget * 1.06, f"budget: {budget} steps; above: not solved",
-            transform=ax.get_yaxis_transform(), ha="right", va="bottom", fontsize=8)
+    ax.text(0.01, budget * 1.06, f"budget: {budget} steps; above it: not solved",
+            transform=ax.get_yaxis_transform(), ha="left", va="bottom", fontsize=9)
     ax.set_xscale("log")
     ax.set_yscale("log")
     all_lags = sorted({s.lag for solved in results.values() for s in solved})
@@ -202,5 +203,5 @@ def plot_steps_to_solve(results: dict, budget: int, ax=None):
     ax.set_xlabel("lag $L$ (steps between the cue and the answer)")
     ax.set_ylabel("training steps to 95% accuracy\n(median line, one marker per seed)")
     ax.grid(alpha=0.3)
-    ax.figure.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
+    ax.figure.legend(loc="outside lower center", ncols=3, fontsize=9, frameon=False)
     return ax
