@@ -5,10 +5,9 @@ import numpy as np
 import pytest
 
 import rnn_lib as rl
+from gradcheck import TOL, check_all_gradients
 from rnn_lib import gru, leaky
 from rnn_lib.train import train
-
-TOL = 1e-7                                   # relative error of the gradient checks
 
 
 def make_gru_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, scale=2.0):
@@ -19,29 +18,6 @@ def make_gru_problem(rng, *, T=6, B=None, n_x=4, n_u=3, n_y=2, scale=2.0):
     U = rng.standard_normal((T,) + batch + (n_u,))
     x_init = 0.5 * rng.standard_normal(batch + (n_x,))
     return p, U, x_init
-
-
-EPS = 1e-5    # central-difference step: truncation ~ EPS^2, round-off ~ 1e-16 L / EPS
-
-
-def numerical_grads(loss_fn, params, eps=EPS):
-    """Central differences for every field of a parameter NamedTuple."""
-    return type(params)(*[
-        rl.numerical_gradient(lambda v, f=f: loss_fn(params._replace(**{f: v})), value, eps)
-        for f, value in zip(params._fields, params)])
-
-
-def check_all_gradients(loss_fn, p, x_init, grads):
-    """Every parameter and x_init within TOL; returns the largest relative error."""
-    errors = {}
-    for name, g, n in zip(p._fields, grads.params, numerical_grads(loss_fn, p)):
-        assert g.shape == n.shape, name
-        errors[name] = rl.relative_error(g, n)
-    num_x = rl.numerical_gradient(lambda x0: loss_fn(p, x0), x_init, EPS)
-    errors["x_init"] = rl.relative_error(grads.x_init, num_x)
-    bad = {k: e for k, e in errors.items() if not e <= TOL}
-    assert not bad, f"relative errors above {TOL}: {bad}"
-    return max(errors.values())
 
 
 @pytest.mark.parametrize("loss_name", ["mse", "cross_entropy"])

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import rnn_lib as rl
+from gradcheck import check_readout_unit
 from rnn_lib import linear_recurrence as lr
 from rnn_lib import memory as mem
 from rnn_lib._units import readout_loss
@@ -64,18 +65,7 @@ def test_forward_is_chapter_2s_linear_state_space_model(rng):
 
 def _fd_check(p, U, x_init, target, **options):
     """Every parameter and x_init against central finite differences, relative 1e-7."""
-    def loss(params, x0=x_init):
-        tr = lr.forward(params, U, x0, lengths=options.get("lengths"))
-        return readout_loss(tr.Y, target, **options)[0]
-
-    _, grads, _ = lr.loss_and_gradients(p, U, target, x_init=x_init, **options)
-    for name, g, value in zip(lr.Params._fields, grads.params, p):
-        numeric = rl.numerical_gradient(lambda v, name=name: loss(p._replace(**{name: v})),
-                                        value)
-        assert g.shape == value.shape
-        assert rl.relative_error(g, numeric) < 1e-7, name
-    numeric = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
-    assert rl.relative_error(grads.x_init, numeric) < 1e-7, "x_init"
+    check_readout_unit(lr, p, U, x_init, target, **options)
 
 
 @pytest.mark.parametrize("B", [None, 3])

@@ -3,12 +3,11 @@ marked-token task and its experiment."""
 import numpy as np
 import pytest
 
-import rnn_lib as rl
+from gradcheck import check_readout_unit
 from rnn_lib import linear_recurrence as lr
 from rnn_lib import marked_copy as mc
 from rnn_lib import scan as sc
 from rnn_lib import selective as se
-from rnn_lib._units import readout_loss
 
 N_X, N_U, N_Y, T = 5, 3, 2, 7
 
@@ -56,18 +55,8 @@ def test_gate_limits_keep_or_overwrite(rng):
 
 
 def _fd_check(p, U, x_init, target, **options):
-    def loss(params, x0=x_init):
-        tr = se.forward(params, U, x0, lengths=options.get("lengths"))
-        return readout_loss(tr.Y, target, **options)[0]
-
-    _, grads, _ = se.loss_and_gradients(p, U, target, x_init=x_init, **options)
-    for name, g, value in zip(se.Params._fields, grads.params, p):
-        numeric = rl.numerical_gradient(lambda v, name=name: loss(p._replace(**{name: v})),
-                                        value)
-        assert g.shape == value.shape
-        assert rl.relative_error(g, numeric) < 1e-7, name
-    numeric = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
-    assert rl.relative_error(grads.x_init, numeric) < 1e-7, "x_init"
+    """Every parameter and x_init against central finite differences, relative 1e-7."""
+    check_readout_unit(se, p, U, x_init, target, **options)
 
 
 @pytest.mark.parametrize("B", [None, 3])
