@@ -5,15 +5,22 @@ jupyter-book's ``singlehtml`` and ``pdfhtml`` builders fail on the book's hidden
 order of the table of contents: links between pages become links inside the PDF, ids
 that two pages share get a prefix, exercises' solutions are opened, and every slider
 figure shows the small multiple of frames that its print style already makes
-(``rnn_lib/templates/static_face.css``), filled in here instead of by its script. Two
-passes: the body, with the book's version and the page number in every page's footer
-and an outline of its headings (a tagged PDF); then the cover and the contents, whose
-page numbers come from that outline. pypdf joins the two, numbering the front matter
-i, ii, ... and the body from 1.
+(``rnn_lib/templates/static_face.css``), filled in here instead of by its script.
 
-Chromium reaches nothing but the local server that serves the site; any image that does
-not decode, request that fails or script error stops the build.
+Two passes. The body first, with the book's version and the page number in every page's
+footer; an empty link to each section gives it a named destination in the PDF, which
+says on which page each heading landed. Then the cover and the contents, with those
+page numbers. pypdf joins the two, numbers the front matter i, ii, ... and the body
+from 1, and adds the outline (bookmarks).
+
+Chromium reaches nothing but a local server that serves the site; any image that does
+not decode, request that fails or script error stops the build. What printing costs,
+measured side by side (2026-12-06, a machine shared with other jobs): the theme's own
+stylesheet, MathJax's menu and hidden MathML, typesetting each repeated formula again,
+and a tagged PDF each made it markedly slower, so none of them is used (see
+``KEEP_CSS``, ``_lean_mathjax``, ``_share_repeated_maths``, ``_anchors``).
 """
+import concurrent.futures
 import functools
 import html
 import http.server
@@ -34,83 +41,7 @@ PDF_MARGIN = {"top": "16mm", "bottom": "18mm", "left": "17mm", "right": "17mm"}
 # book 2.5 times as slowly (side by side, 2 rounds: 36-52 s against 13-19 s), so the
 # little of it that print needs is below.
 KEEP_CSS = ("styles/theme.css", "pygments.css", "mystnb.", "sphinx-design")
-PRINT_CSS = """
-@page { size: A4; }
-html { font-size: 10pt; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
-body { margin: 0; background: white; color: #222; line-height: 1.5;
-  font-family: "DejaVu Sans", "Noto Sans", "Helvetica Neue", Arial, "NanumGothic", sans-serif; }
-.book-page { break-before: page; }
-.book-page:first-child { break-before: auto; }
-h1, h2, h3, h4 { font-weight: 600; line-height: 1.25; color: #1a1a1a; break-after: avoid;
-  margin: 1.4em 0 .5em; }
-h1 { font-size: 2rem; margin-top: 0; font-weight: 500; }
-h2 { font-size: 1.45rem; } h3 { font-size: 1.2rem; } h4 { font-size: 1.05rem; }
-p, li, dd { orphans: 3; widows: 3; }
-p { margin: 0 0 .75em; }
-a { color: inherit; text-decoration: none; }
-a.reference.external { color: #0a5c8a; }
-code, pre, kbd { font-family: "DejaVu Sans Mono", "Noto Sans Mono", monospace; }
-code.literal { font-size: .88em; background: #f3f3f3; border: 1px solid #e2e2e2;
-  border-radius: 3px; padding: 0 .2em; }
-pre { white-space: pre-wrap; overflow-wrap: anywhere; font-size: 8pt; line-height: 1.4;
-  margin: 0; padding: .6em .8em; background: #f7f7f7; border-radius: 4px; }
-div.cell { margin: .8em 0; }
-div.cell_input { border-left: 3px solid #2e7d32; background: #f7f7f7; margin-bottom: .3em; }
-div.cell_output pre { background: #fcfcfc; border: 1px solid #eee; }
-div.cell_output img { display: block; margin: .3em auto; }
-div.cell, div.cell_output, figure, img, table, .math, .admonition, .sd-card {
-  break-inside: avoid; }
-img { max-width: 100%; height: auto; }
-div.math { margin: .6em 0; }
-mjx-container[display="true"] { overflow: visible; margin: .4em 0 !important; }
-table { border-collapse: collapse; margin: .8em 0; font-size: .92rem; }
-th, td { border-bottom: 1px solid #ddd; padding: .3em .6em; text-align: left;
-  vertical-align: top; }
-th { border-bottom: 2px solid #0a5c8a; }
-.admonition { border: 1px solid #ddd; border-left: 4px solid #0a5c8a; border-radius: 0;
-  margin: 1em 0; padding: 0 .9em .3em; }
-.admonition > .admonition-title { font-weight: 600; margin: 0 -.9em .6em;
-  padding: .35em .9em; background: #eef4f8; }
-.admonition.tip { border-left-color: #2e7d32; }
-.admonition.tip > .admonition-title { background: #e8f3ea; }
-.admonition.warning { border-left-color: #c77700; }
-.admonition.warning > .admonition-title { background: #fdf1e0; }
-.sd-card { border: 1px solid #ddd; border-radius: 4px; margin: 1em 0; }
-.sd-card-header { font-weight: 600; background: #f3f3f3; padding: .35em .9em; }
-.sd-card-body { padding: .5em .9em; }
-dl.glossary dt { font-weight: 600; margin-top: .6em; }
-dl.glossary dd { margin: 0 0 .4em 1.5em; }
-blockquote { margin: .6em 1.5em; }
-/* Solutions print opened, without the website's "show / hide" toggles. */
-details > summary { list-style: none; }
-details > summary::-webkit-details-marker { display: none; }
-details > summary .expanded, details > summary .collapsed,
-  .sd-summary-state-marker { display: none !important; }
-details.hide { border: 0; padding: 0; margin: 0; }
-details.hide > summary::after { content: "Solution"; display: block; font-weight: 600;
-  margin: .3em 0; }
-.headerlink, .copybtn, .toggle-button { display: none !important; }
-/* the cover and the contents */
-.book-cover { height: 240mm; display: flex; flex-direction: column;
-  justify-content: center; text-align: center; break-after: page; }
-.book-cover h1 { font-size: 2.6rem; margin-bottom: .5em; }
-.book-cover .author { font-size: 1.2rem; }
-.book-cover .version { margin-top: 3em; font-size: .95rem; color: #444; }
-.book-contents h1 { font-size: 1.8rem; }
-.book-contents ol { list-style: none; padding: 0; margin: 0; }
-.book-contents li { display: flex; align-items: baseline; gap: .4em; margin: .15em 0;
-  break-inside: avoid; }
-.book-contents li .leader { flex: 1 1 auto; border-bottom: 1px dotted #888; }
-.book-contents li .page { flex: 0 0 auto; }
-.book-contents li.level-1 { font-weight: 600; margin-top: .6em; }
-.book-contents li.level-2 { padding-left: 1.8em; font-size: .92rem; }
-"""
-# Every page's footer: the book and its version (a printed page can be told from the
-# website's); the body's pages also their number.
-FOOTER = """<div style="font-family: sans-serif; font-size: 7.5pt; color: #555; width: 100%;
-  margin: 0 17mm; display: flex; justify-content: space-between;">
-  <span>{title} &#183; {version}</span><span class="{number}"></span></div>"""
-NO_FOOTER = "<span></span>"
+PRINT_CSS = (Path(__file__).with_name("book_print.css")).read_text(encoding="utf-8")
 
 
 class Page(NamedTuple):
@@ -136,10 +67,20 @@ def _head_links(page_html, folder):
     out = [_absolute(tag, folder)
            for tag in re.findall(r'<link[^>]+rel="stylesheet"[^>]*>', head)
            if any(f"_static/{name}" in tag for name in KEEP_CSS)]
-    out += re.findall(r"<script>window\.MathJax = .*?</script>", head, re.S)
+    out += [_lean_mathjax(config)
+            for config in re.findall(r"<script>window\.MathJax = (.*?)</script>", head, re.S)]
     out += [_absolute(tag, folder)
             for tag in re.findall(r'<script[^>]+src="[^"]*mathjax[^"]*"[^>]*></script>', head)]
     return out
+
+
+def _lean_mathjax(config):
+    """The site's MathJax configuration without the right-click menu and the hidden
+    MathML for screen readers, which a PDF cannot use: a third fewer elements, and
+    typesetting and printing took about half as long (side by side, 2 rounds)."""
+    config = json.loads(config)
+    config.setdefault("options", {})["renderActions"] = {"addMenu": [], "assistiveMml": []}
+    return f"<script>window.MathJax = {json.dumps(config)}</script>"
 
 
 def _absolute(fragment, folder):
@@ -151,6 +92,9 @@ def _absolute(fragment, folder):
             return m.group(0)
         return f'{attr}="/{posixpath.normpath(posixpath.join(folder, url))}"'
     return re.sub(r'(?<![\w-])(src|href)="([^"]*)"', fix, fragment)
+
+
+XREF = "xref--"
 
 
 def _page_key(docname):
@@ -187,7 +131,14 @@ def _flatten_figures(body):
 
 
 def print_document(html_dir, pages, title):
-    """The body of the book as one HTML document, and its head (stylesheets, MathJax).
+    """The body of the book as one HTML document, and its head (stylesheets, MathJax)."""
+    documents, head = print_documents(html_dir, pages, title, parts=1)
+    return documents[0], head
+
+
+def print_documents(html_dir, pages, title, parts=2):
+    """The body of the book as ``parts`` HTML documents, consecutive pages of the book
+    in each, of about equal work (maths and bytes), and their head.
 
     Each page's article keeps its HTML, in a section of its own; ids that two pages
     share ("summary", "exercises") get the page's key as a prefix; links between pages
@@ -213,7 +164,7 @@ def print_document(html_dir, pages, title):
             return f"#{_page_key(doc)}"
         return f"#{_page_key(doc)}--{fragment}" if fragment in shared else f"#{fragment}"
 
-    parts = []
+    bodies = []
     for p in pages:
         body, folder = articles[p.docname], posixpath.dirname(p.docname)
 
@@ -244,9 +195,70 @@ def print_document(html_dir, pages, title):
                           lambda m, t=p.title: m.group(1) + html.escape(t) + m.group(2),
                           body, count=1, flags=re.S)
         body = _absolute(body, folder)
-        parts.append(f'<section class="book-page" id="{_page_key(p.docname)}">\n'
-                     f"{body}\n</section>")
-    return _document(head, "\n".join(parts), title), head
+        bodies.append(f'<section class="book-page" id="{_page_key(p.docname)}">\n'
+                      f"{body}\n</section>")
+    return [_part(head, group, bodies, title) for group in _split(bodies, parts)], head
+
+
+def _split(bodies, parts):
+    """``bodies`` cut into ``parts`` runs of consecutive pages of about equal work: a
+    page goes to the next part once its middle passes that part's share."""
+    work = [len(b) / 2000 + b.count('class="math') for b in bodies]
+    total, cuts, run = sum(work), [0], 0.0
+    for i, w in enumerate(work):
+        if len(cuts) < parts and i > cuts[-1] and run + w / 2 > total * len(cuts) / parts:
+            cuts.append(i)
+        run += w
+    cuts.append(len(bodies))
+    return [bodies[a:b] for a, b in zip(cuts, cuts[1:])]
+
+
+def _part(head, group, bodies, title):
+    """One part's document. A link to another part's id points to a placeholder here
+    (``XREF`` + id) that ``_join`` turns back into the real destination."""
+    body = "\n".join(group)
+    here = set(re.findall(r'\bid="([^"]+)"', body))
+    elsewhere = set(re.findall(r'\bid="([^"]+)"', "\n".join(bodies))) - here
+    wanted = set(re.findall(r'href="#([^"]+)"', "\n".join(bodies)))
+    crossing = set()
+
+    def cross(m):
+        if m.group(1) in here or m.group(1) not in elsewhere:
+            return m.group(0)
+        crossing.add(m.group(1))
+        return f'href="#{XREF}{m.group(1)}"'
+    body = _share_repeated_maths(re.sub(r'href="#([^"]+)"', cross, body))
+    # An empty link to every section and to whatever another part links to here, so that
+    # Chromium gives each a named destination (where it landed: for the contents, the
+    # outline and the links between parts); a tagged PDF's outline gave the headings
+    # too, but tagging cost a quarter of the printing.
+    targets = [i for i, _, _ in section_headings(body)] + sorted(wanted & here)
+    anchors = "".join(f'<a href="#{html.escape(i)}"></a>' for i in dict.fromkeys(targets))
+    holders = "".join(f'<span id="{XREF}{html.escape(i)}"></span>' for i in sorted(crossing))
+    return _document(head, f'{body}\n<div class="pdf-anchors">{anchors}{holders}</div>', title)
+
+
+def _share_repeated_maths(body):
+    """Inline maths that the book repeats ($x_t$ 49 times, $W_{xx}$ 44 times: 1844
+    formulas, 750 different) is typeset once; ``COPY_MATHS`` copies the result into the
+    other places once MathJax has run. Typesetting took about half as long."""
+    first = {}
+
+    def mark(m):
+        tex = m.group(1)
+        if tex not in first:
+            first[tex] = len(first)
+            return (f'<span class="math notranslate nohighlight" data-maths="{first[tex]}">'
+                    f"{tex}</span>")
+        return f'<span class="maths-copy" data-of="{first[tex]}"></span>'
+    return re.sub(r'<span class="math notranslate nohighlight">(.*?)</span>', mark, body,
+                  flags=re.S)
+
+
+def section_headings(document):
+    """(section id, level, inner HTML) of every h1/h2 that opens a section, in order."""
+    return [(i, int(level), inner.strip()) for i, level, inner in re.findall(
+        r'<section\b[^>]*\bid="([^"]+)"[^>]*>\s*<h([12])\b[^>]*>(.*?)</h\2>', document, re.S)]
 
 
 def _document(head, body, title):
@@ -310,6 +322,11 @@ class _Server:
 
 READY = """async () => {
   if (window.MathJax && MathJax.startup) { await MathJax.startup.promise; }
+  // COPY_MATHS: each repeated formula takes a copy of its typeset first occurrence
+  for (const copy of document.querySelectorAll('.maths-copy')) {
+    const done = document.querySelector(`[data-maths="${copy.dataset.of}"] mjx-container`);
+    if (done) { copy.appendChild(done.cloneNode(true)); }
+  }
   await document.fonts.ready;
   const imgs = [...document.images];
   await Promise.all(imgs.map(i => i.decode().catch(() => null)));
@@ -326,99 +343,144 @@ def find_chromium():
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _print(browser, url, path, footer):
-    """Print one served document to ``path`` at A4; fail on anything that did not load."""
-    page = browser.new_page()
-    failed = []
-    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
-    page.on("response", lambda r: failed.append(f"HTTP {r.status} {r.url}")
-            if r.status >= 400 else None)
-    page.on("pageerror", lambda e: failed.append(f"page error: {e}"))
-    try:
-        page.goto(url, wait_until="load", timeout=300_000)
-        broken = page.evaluate(READY)
-        if broken or failed:
-            raise RuntimeError(f"printing {url}: images that do not decode {broken}, "
-                               f"failures {failed}")
-        page.pdf(path=str(path), format="A4", margin=PDF_MARGIN, print_background=True,
-                 display_header_footer=True, header_template=NO_FOOTER,
-                 footer_template=footer, outline=True, tagged=True)
-    finally:
-        page.close()
+def _print(chromium, url, path):
+    """Print one served document to ``path`` at A4, in a Chromium of its own (so that
+    parts print side by side); fail on anything that did not load."""
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        page = browser.new_page()
+        failed = []
+        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+        page.on("response", lambda r: failed.append(f"HTTP {r.status} {r.url}")
+                if r.status >= 400 else None)
+        page.on("pageerror", lambda e: failed.append(f"page error: {e}"))
+        try:
+            page.goto(url, wait_until="load", timeout=300_000)
+            broken = page.evaluate(READY)
+            if broken or failed:
+                raise RuntimeError(f"printing {url}: images that do not decode {broken}, "
+                                   f"failures {failed}")
+            page.pdf(path=str(path), format="A4", margin=PDF_MARGIN, print_background=True)
+        finally:
+            browser.close()
 
 
-def _outline(reader):
-    """(level, 0-based page) of every entry of the PDF's outline, in order."""
-    out = []
-
-    def walk(items, level):
-        for item in items:
-            if isinstance(item, list):
-                walk(item, level + 1)
-            else:
-                out.append((level, reader.get_destination_page_number(item)))
-    walk(reader.outline, 1)
+def contents(documents, readers):
+    """(level, heading HTML, page number from 1) of every h1 and h2 of the parts, the page
+    read from the named destination that Chromium gave its section."""
+    out, offset = [], 0
+    for document, reader in zip(documents, readers):
+        dests = {name.lstrip("/"): d for name, d in reader.named_destinations.items()}
+        for i, level, inner in section_headings(document):
+            if i not in dests:
+                raise RuntimeError(f"the PDF has no destination for the section {i!r}")
+            out.append((level, inner, offset + reader.get_destination_page_number(dests[i]) + 1))
+        offset += len(reader.pages)
     return out
 
 
-def headings(document):
-    """(level, inner HTML) of every heading of a print document, in order."""
-    return [(int(level), inner.strip()) for level, inner
-            in re.findall(r"<h([1-6])\b[^>]*>(.*?)</h\1>", document, re.S)]
+def plain(inner):
+    """A heading's HTML as plain text for the PDF's outline (TeX simplified)."""
+    text = html.unescape(re.sub(r"<[^>]+>", "", inner))
+    text = re.sub(r"\\[()]", "", text)
+    text = re.sub(r"\\(?:text|mathrm|operatorname)\{([^}]*)\}", r"\1", text)
+    text = re.sub(r"\\[,;! ]", " ", text)
+    text = re.sub(r"\\([A-Za-z]+)", r"\1", text)
+    return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
 
 
-def contents(document, reader, depth=2):
-    """The contents: (level, heading HTML, page number) of each heading down to ``depth``,
-    its page found in the outline that Chromium made from the same headings."""
-    found, outline = headings(document), _outline(reader)
-    if [level for level, _ in found] != [level for level, _ in outline]:
-        raise RuntimeError("the PDF's outline does not match the document's headings: "
-                           f"{len(outline)} entries for {len(found)} headings")
-    return [(level, text, number + 1) for (level, text), (_, number) in zip(found, outline)
-            if level <= depth]
+def _stamp(writer, page, left, right):
+    """Write the footer onto ``page``: ``left`` at the left margin, ``right`` at the right
+    one, in Helvetica (a PDF's standard font, nothing embedded). Chromium's own footer
+    would number each part from 1."""
+    from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
+
+    def text(s):
+        raw = s.encode("cp1252", "replace")
+        return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+    width, size, margin, base = float(page.mediabox.width), 7.5, 48.2, 22.7
+    x_right = width - margin - 0.556 * size * len(right)         # Helvetica's digits
+    ops = (b"q 0.33 g BT /FBookFooter %g Tf %g %g Td (%s) Tj ET BT /FBookFooter %g Tf "
+           b"%g %g Td (%s) Tj ET Q" % (size, margin, base, text(left), size, x_right, base,
+                                       text(right)))
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
+    fonts = resources.setdefault(NameObject("/Font"), DictionaryObject())
+    fonts = fonts.get_object()
+    fonts[NameObject("/FBookFooter")] = DictionaryObject({
+        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+        NameObject("/BaseFont"): NameObject("/Helvetica"),
+        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    streams = []
+    for data in (b"q\n", b"\nQ\n" + ops):          # the page's own drawing kept apart
+        s = DecodedStreamObject()
+        s.set_data(data)
+        streams.append(writer._add_object(s))
+    old = page.get("/Contents")
+    old = [] if old is None else (list(old.get_object()) if isinstance(old.get_object(), list)
+                                  else [old])
+    page[NameObject("/Contents")] = ArrayObject([streams[0], *old, streams[1]])
 
 
-def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=None):
-    """Print the built book to ``out_path`` (A4); returns its number of pages."""
-    from playwright.sync_api import sync_playwright
-    from pypdf import PdfReader, PdfWriter
+def _join(front, parts, out_path, *, title, author, version, entries):
+    """One PDF: the front matter, numbered i, ii, ..., then the parts, numbered from 1;
+    footers, links between parts, bookmarks, metadata."""
+    from pypdf import PdfWriter
+    from pypdf.generic import NameObject
+
+    writer = PdfWriter()
+    writer.append(front, import_outline=False)
+    n_front = len(writer.pages)
+    for reader in parts:
+        writer.append(reader, import_outline=False)
+    left = f"{title} \u00b7 {version.line()}"
+    for n, page in enumerate(writer.pages):
+        _stamp(writer, page, left, str(n + 1 - n_front) if n >= n_front else "")
+        for annot in page.get("/Annots") or []:            # a link to another part
+            annot = annot.get_object()
+            dest = annot.get("/Dest")
+            if isinstance(dest, str) and dest.lstrip("/").startswith(XREF):
+                annot[NameObject("/Dest")] = type(dest)(dest.replace(XREF, "", 1))
+    writer.set_page_label(0, n_front - 1, style="/r")
+    writer.set_page_label(n_front, len(writer.pages) - 1, style="/D", start=1)
+    writer.add_outline_item(title="Contents", page_number=1 if n_front > 1 else 0)
+    chapter = None
+    for level, inner, number in entries:
+        item = writer.add_outline_item(title=plain(inner), page_number=n_front + number - 1,
+                                       parent=None if level == 1 else chapter)
+        chapter = item if level == 1 else chapter
+    writer.add_metadata({"/Title": title, "/Author": author, "/Subject": version.line()})
+    part = out_path.with_suffix(".pdf.part")
+    with open(part, "wb") as f:
+        writer.write(f)
+    part.replace(out_path)
+    return len(writer.pages)
+
+
+def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=None, parts=2):
+    """Print the built book to ``out_path`` (A4); returns its number of pages. The
+    ``parts`` print side by side, each in its own Chromium (one per CPU, here two)."""
+    from pypdf import PdfReader
 
     chromium = chromium or find_chromium()
     if not chromium:
         raise RuntimeError("no chromium (or chromium-browser) on PATH to print the PDF")
     html_dir, out_path = Path(html_dir), Path(out_path)
-    body, head = print_document(html_dir, pages, title)
-    footer = functools.partial(FOOTER.format, title=html.escape(title),
-                               version=html.escape(version.line()))
-    with tempfile.TemporaryDirectory(prefix="rnn-pdf-") as tmp, _Server(html_dir) as server, \
-            sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
-        try:
-            body_pdf, front_pdf = Path(tmp) / "body.pdf", Path(tmp) / "front.pdf"
-            server.docs["/__book_body__.html"] = body
-            _print(browser, server.origin + "/__book_body__.html", body_pdf,
-                   footer(number="pageNumber"))
-            body_reader = PdfReader(body_pdf)
-            entries = contents(body, body_reader)
-            server.docs["/__book_front__.html"] = front_matter(head, title, author, version,
-                                                                entries)
-            _print(browser, server.origin + "/__book_front__.html", front_pdf,
-                   footer(number="none"))
-        finally:
-            browser.close()
-        front_reader = PdfReader(front_pdf)
-        writer = PdfWriter()
-        writer.append(front_reader, import_outline=False)
-        n_front = len(writer.pages)
-        writer.append(body_reader)
-        writer.add_outline_item(title="Contents", page_number=1 if n_front > 1 else 0)
-        writer.set_page_label(0, n_front - 1, style="/r")
-        writer.set_page_label(n_front, len(writer.pages) - 1, style="/D", start=1)
-        writer.add_metadata({"/Title": title, "/Author": author,
-                             "/Subject": version.line()})
-        part = out_path.with_suffix(".pdf.part")
-        out_path.parent.mkdir(parents=True, exist_ok=True)
-        with open(part, "wb") as f:
-            writer.write(f)
-        part.replace(out_path)
-        return len(writer.pages)
+    out_path.parent.mkdir(parents=True, exist_ok=True)
+    documents, head = print_documents(html_dir, pages, title, parts=parts)
+    with tempfile.TemporaryDirectory(prefix="rnn-pdf-") as tmp, _Server(html_dir) as server:
+        paths = [Path(tmp) / f"part{k}.pdf" for k in range(len(documents))]
+        for k, document in enumerate(documents):
+            server.docs[f"/__book_part{k}__.html"] = document
+        with concurrent.futures.ThreadPoolExecutor(max_workers=len(documents)) as pool:
+            for done in [pool.submit(_print, chromium, f"{server.origin}/__book_part{k}__.html",
+                                     path) for k, path in enumerate(paths)]:
+                done.result()
+        readers = [PdfReader(path) for path in paths]
+        entries = contents(documents, readers)
+        server.docs["/__book_front__.html"] = front_matter(head, title, author, version,
+                                                            entries)
+        _print(chromium, server.origin + "/__book_front__.html", Path(tmp) / "front.pdf")
+        return _join(PdfReader(Path(tmp) / "front.pdf"), readers, out_path, title=title,
+                     author=author, version=version, entries=entries)

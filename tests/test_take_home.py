@@ -294,8 +294,20 @@ def test_print_document_links_inside_the_book_and_fills_in_the_small_multiples(t
     assert ('<img class="rnnfig-pbg" src="data:image/webp;base64,BG"' in doc
             and '<img class="rnnfig-pframe" src="data:image/svg+xml;base64,F1"' in doc)
     assert "application/json" not in doc and "getElementById" not in doc
+    # maths typeset once per formula, then copied
+    assert book_pdf._share_repeated_maths(
+        '<span class="math notranslate nohighlight">\\(x_t\\)</span> <span class="math '
+        'notranslate nohighlight">\\(x_t\\)</span>') == (
+        '<span class="math notranslate nohighlight" data-maths="0">\\(x_t\\)</span> '
+        '<span class="maths-copy" data-of="0"></span>')
+    assert book_pdf.plain("1.2 A map: <span>\\(x_t = \\tanh(w\\,x_{t-1})\\)</span>") == (
+        "1.2 A map: x_t = tanh(w x_t-1)")
     assert 'class="rnnfig-frame"' not in doc
-    assert [level for level, _ in book_pdf.headings(doc)] == [1, 1, 2, 1, 2]
+    # every section heading gets a destination in the PDF (an empty link to it)
+    found = book_pdf.section_headings(doc)
+    assert [(i, level) for i, level, _ in found] == [
+        ("top", 1), ("a", 1), ("p-chapters-a--summary", 2), ("b", 1), ("p-chapters-b--summary", 2)]
+    assert all(f'<a href="#{i}"></a>' in doc for i, _, _ in found)
 
 
 def test_print_document_refuses_a_figure_shown_on_two_pages(tmp_path):
