@@ -649,3 +649,28 @@ def test_nearest_wave_baseline_and_table():
     assert np.array_equal(fine, w.Y)                   # every stored wave finds itself
     with pytest.raises(ValueError, match="no wave of kind 1"):
         ds.nearest_wave_baseline(np.array([0]), np.array([0.05]), Y[:1], [1], [0.05])
+
+
+def test_interpolated_wave_baseline_is_a_straight_line_in_frequency():
+    kinds, freqs, Y = ds.wave_table(4, 20)             # freqs 0.0475, 0.0625, ... per kind
+    order = np.random.default_rng(0).permutation(12)   # the table need not be sorted
+    kinds, freqs, Y = kinds[order], freqs[order], Y[order]
+    by = {(k, round(f, 4)): y for k, f, y in zip(kinds, freqs, Y)}
+    asked_kinds = np.array([1, 1, 2, 0, 0])
+    asked = np.array([0.0625, 0.0675, 0.0850, 0.03, 0.2])
+    out = ds.interpolated_wave_baseline(kinds, freqs, Y, asked_kinds, asked)
+    assert np.allclose(out[0], by[1, 0.0625])                        # a stored frequency
+    w = (0.0675 - 0.0625) / 0.015                                     # a third of the way
+    assert np.allclose(out[1], (1 - w) * by[1, 0.0625] + w * by[1, 0.0775])
+    assert np.allclose(out[2], 0.5 * (by[2, 0.0775] + by[2, 0.0925]))   # halfway
+    assert np.allclose(out[3], by[0, 0.0475]) and np.allclose(out[4], by[0, 0.0925])  # ends
+    # between stored waves it is closer to the truth than the nearest stored wave
+    w = ds.waveforms(200, _rng(20), T=20)
+    truth = w.Y
+    near = ds.nearest_wave_baseline(kinds, freqs, Y, w.kinds, w.freqs)
+    mixed = ds.interpolated_wave_baseline(kinds, freqs, Y, w.kinds, w.freqs)
+    assert np.mean((mixed - truth) ** 2) < np.mean((near - truth) ** 2)
+    with pytest.raises(ValueError, match="no wave of kind 1"):
+        ds.interpolated_wave_baseline(np.array([0]), np.array([0.05]), Y[:1], [1], [0.05])
+    with pytest.raises(ValueError, match="one length"):
+        ds.interpolated_wave_baseline(kinds, freqs[:3], Y, [0], [0.05])

@@ -107,7 +107,8 @@ def test_count_and_waveform_baselines():
     wave = problems.waveform(steps=20)
     d = wave.data
     table = f"table of {d['table_per_kind']} waves per kind"
-    assert set(wave.baselines) == {"average wave", "nearest training wave", table}
+    assert set(wave.baselines) == {"average wave", "nearest training wave", table,
+                                   "the same table, interpolated"}
     # the small table stores at most as many numbers as the RNN has parameters
     assert 3 * d["table_per_kind"] * (d["T"] + 1) <= wave.model.n_params
     assert wave.baselines["nearest training wave"] < 1e-3     # the lookup wins, by far
@@ -144,8 +145,12 @@ def test_number_words_claims_hold_for_other_seeds(seed):
 @pytest.mark.parametrize("seed", [1, 2])
 def test_waveform_claims_hold_for_other_seeds(seed):
     run = problems.waveform(seed)
+    base = run.baselines
     table = f"table of {run.data['table_per_kind']} waves per kind"
-    assert run.baselines["nearest training wave"] < 0.1 * run.score < 0.1 * run.baselines[table]
+    assert base["nearest training wave"] < 0.1 * run.score < 0.1 * base[table]
+    # a table of the RNN's size: worse than the RNN read by the nearest wave, as good or
+    # better interpolated (seeds 0-4: better in four, 6 % behind in the fifth)
+    assert base["the same table, interpolated"] < 1.2 * run.score
     for kind in ds.WAVE_KINDS:                        # the late rhythm stays in the range
         for f in (0.04, 0.07, 0.1):
             y, _ = problems.generate_wave(run.model, kind, f, 400)

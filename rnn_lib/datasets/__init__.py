@@ -21,7 +21,8 @@ module                          data set and baseline
                                 context), ``position_table_baseline`` (no recurrence)
 ``waves``                       one-to-many: ``waveforms``, a kind and a frequency -> a
                                 whole wave; ``mean_waveform_baseline`` (blind to the
-                                input), ``nearest_wave_baseline`` (a lookup table)
+                                input), ``nearest_wave_baseline`` and
+                                ``interpolated_wave_baseline`` (lookup tables)
 ``scenes``                      one-to-many, harder: ``shape_scenes``, images ->
                                 captions, the article's captioning example;
                                 ``caption_majority_baseline``, ``pixel_linear_baseline``
@@ -74,6 +75,7 @@ from .waves import (
     FREQ_RANGE,
     WAVE_KINDS,
     Waves,
+    interpolated_wave_baseline,
     mean_waveform_baseline,
     nearest_wave_baseline,
     wave,
@@ -92,6 +94,6 @@ __all__ = [
     "SENTIMENT_WORDS", "bag_of_ngrams_baseline", "majority_baseline", "negation_pairs",
     "pick_sentiment_examples", "review_label", "sentiment_reviews", "swap_pairs",
     "current_token_baseline", "running_count_tags", "tag_accuracy", "window_baseline",
-    "FREQ_RANGE", "WAVE_KINDS", "Waves", "mean_waveform_baseline", "nearest_wave_baseline",
-    "wave", "wave_input", "wave_table", "waveforms",
+    "FREQ_RANGE", "WAVE_KINDS", "Waves", "interpolated_wave_baseline", "mean_waveform_baseline",
+    "nearest_wave_baseline", "wave", "wave_input", "wave_table", "waveforms",
 ]

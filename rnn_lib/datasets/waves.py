@@ -1,7 +1,7 @@
-"""One-to-many: a whole waveform from one input vector (kind and frequency), with two
-baselines that have no state: the average wave, which ignores the input, and a lookup
-table of stored waves, which answers with the stored wave nearest to the input
-(chapter 5, section 5.6)."""
+"""One-to-many: a whole waveform from one input vector (kind and frequency), with
+baselines that have no state: the average wave, which ignores the input, and lookup
+tables of stored waves, which answer with the stored wave nearest to the input or
+interpolate between the two nearest (chapter 5, section 5.6)."""
 from __future__ import annotations
 
 from typing import NamedTuple
@@ -127,6 +127,46 @@ def nearest_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) -> np
         if same.size == 0:
             raise ValueError(f"the table holds no wave of kind {k}")
         out[i] = table_Y[same[np.argmin(np.abs(table_freqs[same] - f))]]
+    return out
+
+
+def interpolated_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) -> np.ndarray:
+    """A lookup table that interpolates: mix the two stored waves nearest in frequency.
+
+    For an input (kind k, frequency f), take the stored waves of kind k with the
+    frequencies f_j just below and just above f, and answer
+
+        y = (1 - w) y_j + w y_{j+1},    w = (f - f_j) / (f_{j+1} - f_j),
+
+    a straight line in frequency between them, for every step at once (``np.interp``;
+    below the lowest or above the highest stored frequency, the end wave). No network
+    and no state: one line more than ``nearest_wave_baseline``.
+
+    Parameters
+    ----------
+    table_kinds, table_freqs : ndarray, shape (m,)
+    table_Y : ndarray, shape (m, T)
+    kinds, freqs : ndarray, shape (n,)
+
+    Returns
+    -------
+    ndarray, shape (n, T)
+    """
+    table_Y = as_float_array(table_Y, "table_Y", ndim=(2,))
+    table_kinds = np.asarray(table_kinds)
+    table_freqs = as_float_array(table_freqs, "table_freqs", ndim=(1,))
+    kinds, freqs = np.asarray(kinds), as_float_array(freqs, "freqs", ndim=(1,))
+    if not len(table_kinds) == len(table_freqs) == len(table_Y) or len(kinds) != len(freqs):
+        raise ValueError("table_kinds, table_freqs and table_Y must have one length, and "
+                         "kinds and freqs another")
+    out = np.empty((len(kinds), table_Y.shape[1]))
+    for i, (k, f) in enumerate(zip(kinds, freqs)):
+        same = np.flatnonzero(table_kinds == k)
+        if same.size == 0:
+            raise ValueError(f"the table holds no wave of kind {k}")
+        same = same[np.argsort(table_freqs[same])]          # by frequency
+        weights = [np.interp(f, table_freqs[same], e) for e in np.eye(same.size)]
+        out[i] = np.array(weights) @ table_Y[same]          # (1 - w) y_j + w y_{j+1}
     return out
 
 

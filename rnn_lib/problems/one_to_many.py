@@ -50,9 +50,10 @@ def waveform(seed: int = 0, *, n_train: int = 1000, n_val: int = 200, n_test: in
     frequency; the inputs after it are zero, and the RNN emits y_0..y_{T-1}. Score:
     test mean squared error per step (lower is better). Baselines without a state:
     the average training wave, which ignores the input; a lookup in the training
-    waves (``datasets.nearest_wave_baseline``); and a lookup in a table of evenly
-    spaced waves that stores about as many numbers as the RNN has parameters
-    (``datasets.wave_table``).
+    waves (``datasets.nearest_wave_baseline``); and a table of evenly spaced waves
+    that stores about as many numbers as the RNN has parameters
+    (``datasets.wave_table``), read by the same lookup and by interpolating between
+    the two nearest waves (``datasets.interpolated_wave_baseline``).
     """
     seed = as_int(seed, "seed", minimum=0)
     w = ds.waveforms(n_train + n_val + n_test, np.random.default_rng(seed), T=T)
@@ -74,13 +75,16 @@ def waveform(seed: int = 0, *, n_train: int = 1000, n_val: int = 200, n_test: in
                              higher_is_better=False)
     err = lambda Y: float(np.mean((Y - w.Y[te]) ** 2))          # noqa: E731
     per_kind = params.n_params // (T + 1) // len(ds.WAVE_KINDS)   # a table of the RNN's size
-    small = ds.nearest_wave_baseline(*ds.wave_table(per_kind, T), w.kinds[te], w.freqs[te])
+    table = ds.wave_table(per_kind, T)
+    small = ds.nearest_wave_baseline(*table, w.kinds[te], w.freqs[te])
+    mixed = ds.interpolated_wave_baseline(*table, w.kinds[te], w.freqs[te])
     lookup = ds.nearest_wave_baseline(w.kinds[tr], w.freqs[tr], w.Y[tr], w.kinds[te],
                                       w.freqs[te])
     return Run(params, hist, sec, mse(params, te),
                {"average wave": err(ds.mean_waveform_baseline(w.Y[tr], te.size)),
                 "nearest training wave": err(lookup),
-                f"table of {per_kind} waves per kind": err(small)},
+                f"table of {per_kind} waves per kind": err(small),
+                "the same table, interpolated": err(mixed)},
                "test mean squared error per step (lower is better)",
                {"inputs": w.inputs[te], "kinds": w.kinds[te], "freqs": w.freqs[te],
                 "Y": w.Y[te], "T": T, "n_train": n_train, "table_per_kind": per_kind})
