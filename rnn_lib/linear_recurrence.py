@@ -219,20 +219,21 @@ def forward_scan(params: Params, U, x_init=None, *, lengths=None) -> Trace:
 
     Pair j is the complex number z_j = p_j + i q_j, and its update is the complex
     product z_t = lambda_j z_{t-1} + (B u_t)_pj + i (B u_t)_qj, a recurrence
-    x_t = a_t x_{t-1} + b_t that ``scan.scan`` solves in O(log T) array operations.
-    A padding step is the pair (a, b) = (1, 0): it holds the state.
+    x_t = lambda_t x_{t-1} + beta_t (with lambda_t = lambda_j at every t) that
+    ``scan.scan`` solves in O(log T) array operations. A padding step is the pair
+    (lambda_t, beta_t) = (1, 0): it holds the state.
     """
     params = check_params(params)
     B, C, D, b_y = params.B, params.C, params.D, params.b_y
     U, x_init, valid = check_sequence(U, x_init, lengths, *B.shape, "B")
     m = params.nu.shape[0]
     BU = U @ B.T
-    b = BU[..., :m] + 1j * BU[..., m:]             # (T, [B,] m)
-    a = np.broadcast_to(eigenvalues(params), b.shape)   # a_t = lambda, the same every t
+    beta = BU[..., :m] + 1j * BU[..., m:]          # (T, [B,] m): beta_t
+    lam = np.broadcast_to(eigenvalues(params), beta.shape)   # lambda_t = lambda, every t
     if valid is not None:
-        a = np.where(valid[..., None] > 0, a, 1.0)
-        b = b * valid[..., None]
-    Z = scan(a, b, x_init[..., :m] + 1j * x_init[..., m:])
+        lam = np.where(valid[..., None] > 0, lam, 1.0)
+        beta = beta * valid[..., None]
+    Z = scan(lam, beta, x_init[..., :m] + 1j * x_init[..., m:])
     X = np.concatenate([Z.real, Z.imag], axis=-1)  # back to pairs (p, q)
     Y = X @ C.T + U @ D.T + b_y
     return Trace(U, x_init, X, Y, valid)

@@ -13,8 +13,8 @@ a term h(p) that does not depend on the tokens. So the scores cannot single out 
 with weights spread over the sequence they count the most frequent token, with weights
 on recent steps they name the last tokens. No state size changes that; only a state
 large enough to store the whole sequence, with a nonlinear readout to search it,
-could. The selective unit can instead shut its gate (a_t -> 0) at the mark to write
-c_p and keep it open (a_t -> 1) elsewhere to hold it: then a state of K numbers is
+could. The selective unit can instead set its decay lambda_t near 0 at the mark (write
+c_p) and near 1 elsewhere (hold it): then a state of K numbers is
 enough (a hand-made unit does it exactly, see the tests). Training finds a softer
 version of the same idea: a gate that lets the marked token in more strongly than
 the others and forgets slowly everywhere.

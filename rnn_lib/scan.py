@@ -1,37 +1,44 @@
-"""The linear recurrence x_t = a_t x_{t-1} + b_t as a parallel (associative) scan (chapter 6).
+"""The linear recurrence x_t = lambda_t x_{t-1} + beta_t as a parallel (associative) scan
+(chapter 6).
 
 Chapter 6 trains linear recurrences: the linear recurrent unit (``linear_recurrence``),
-whose a_t = lambda is the same at every step, and the selective unit (``selective``),
-whose a_t is computed from the input u_t. Both are, channel by channel,
+whose decay lambda_t = lambda is the same at every step, and the selective unit
+(``selective``), whose lambda_t is computed from the input u_t. Both are, channel by
+channel,
 
-    x_t = a_t * x_{t-1} + b_t,        t = 0, ..., T-1,   x_{-1} = x_init,
+    x_t = lambda_t * x_{t-1} + beta_t,        t = 0, ..., T-1,   x_{-1} = x_init,
 
-with a_t, b_t arrays of shape (T, ...) (real or complex) and * elementwise.
+with lambda_t, beta_t arrays of shape (T, ...) (real or complex) and * elementwise. In
+the code below the arrays of lambda_t and beta_t are called ``a`` and ``b``.
 
-**One step is a pair.** Step t is the affine map x -> a_t x + b_t, stored as the pair
-(a_t, b_t). Doing first (a, b), then (a', b'), gives x -> a'(a x + b) + b', so
+**One step is a pair.** Step t is the affine map x -> lambda_t x + beta_t, stored as
+the pair (lambda_t, beta_t). Doing first (lambda, beta), then (lambda', beta'), gives
+x -> lambda' (lambda x + beta) + beta', so
 
-    (a, b) o (a', b') = (a a',  a' b + b')                       (``combine``)
+    (lambda, beta) o (lambda', beta') = (lambda lambda',  lambda' beta + beta')  (``combine``)
 
 is again a pair: two numbers per channel, however many steps it stands for. The
 operator is associative (composing maps is), so the state after t + 1 steps,
 
-    x_t = [(a_0, b_0) o (a_1, b_1) o ... o (a_t, b_t)] applied to x_init,
+    x_t = [(lambda_0, beta_0) o ... o (lambda_t, beta_t)] applied to x_init,
 
 may be bracketed in any order. ``scan`` brackets it as a tree: combine neighbouring
 steps (0, 1), (2, 3), ... into T/2 pairs, solve that half-length recurrence the same
 way (it gives every odd step), then one step from each odd state gives the even
-states. That is log2(T) levels, each a few whole-array NumPy operations, and about
-2T multiply-adds in all: the work-efficient scan of Blelloch (1990), written
-recursively. ``loop`` is the plain sequential recurrence: T Python steps.
+states. The recursion goes floor(log2 T) levels deep; each level costs one round of
+whole-array operations on the way down (the combines) and one on the way up (the even
+states), so the scan takes about 2 log2 T dependent rounds and about 2T multiply-adds
+in all: the work-efficient scan of Blelloch (1990), written recursively. ``loop`` is
+the plain sequential recurrence: T Python steps.
 
 **Why a tanh RNN cannot be scanned this way.** Its step x -> tanh(w x + b_t) composes
 too, and composition is still associative, but the composed map
-x -> tanh(w' tanh(w x + b) + b') is not of the form tanh(alpha x + beta): no fixed set
+x -> tanh(w' tanh(w x + b) + b') is not of the form tanh(c x + d): no fixed set
 of numbers describes k composed steps except the k steps' own numbers. Combining two
 stretches then costs as much as running them, so the tree saves nothing. Affine maps
 are closed under composition, and that is the whole trick (Martin & Cundy 2018). The
-selective unit keeps it: its a_t and b_t come from the inputs, not from the state.
+selective unit keeps it: its lambda_t and beta_t come from the inputs, not from the
+state.
 
 **What NumPy shows** (``time_loop_vs_scan``): the loop pays one Python step per time
 step; the scan pays O(log T) NumPy calls but touches every number about twice and
@@ -39,8 +46,8 @@ allocates new arrays at every level. For short sequences (T ~ 10) the loop is fa
 With few channels and long sequences the loop's Python overhead dominates and the scan
 wins by a wide margin; with many channels each loop step is already a vectorised
 operation, and the two stay within a small factor of each other. The real gain of the
-scan is its depth, O(log T) instead of T, on hardware that runs the T/2 combines of
-one level at the same time (a GPU); NumPy on a CPU runs them one after the other.
+scan is its depth, O(log T) rounds instead of T steps, on hardware that runs the T/2
+combines of one level at the same time (a GPU); NumPy on a CPU runs them one after the other.
 
 References: G. E. Blelloch, "Prefix sums and their applications", CMU-CS-90-190 (1990);
 E. Martin & C. Cundy, "Parallelizing linear recurrent neural nets over sequence
@@ -89,26 +96,29 @@ def _check(a, b, x_init):
 
 
 def combine(first, second):
-    """The pair of two steps done one after the other: (a, b) o (a', b') = (a a', a' b + b').
+    """The pair of two steps done one after the other:
 
-    Step (a, b) is the map x -> a x + b; ``first`` is applied before ``second``.
-    Arrays combine elementwise (any matching shapes).
+        (lambda, beta) o (lambda', beta') = (lambda lambda', lambda' beta + beta').
+
+    Step (lambda, beta) is the map x -> lambda x + beta; ``first`` is applied before
+    ``second``. Arrays combine elementwise (any matching shapes).
 
     Returns
     -------
-    (a a', a' b + b') : tuple of ndarrays
+    (lambda lambda', lambda' beta + beta') : tuple of ndarrays
     """
-    a, b = first
-    a2, b2 = second
-    return a * a2, a2 * b + b2
+    lam, beta = first
+    lam2, beta2 = second
+    return lam * lam2, lam2 * beta + beta2
 
 
 def loop(a, b, x_init=None) -> np.ndarray:
-    """x_t = a_t * x_{t-1} + b_t step by step, t = 0..T-1: the sequential reference.
+    """x_t = lambda_t * x_{t-1} + beta_t step by step, t = 0..T-1: the sequential reference.
 
     Parameters
     ----------
     a, b : ndarray, shape (T, ...), real or complex
+        lambda_t and beta_t.
     x_init : ndarray, shape (...), optional
         x_{-1}; zeros by default.
 
@@ -120,20 +130,21 @@ def loop(a, b, x_init=None) -> np.ndarray:
     a, b, x = _check(a, b, x_init)
     X = np.empty_like(b)
     for t in range(a.shape[0]):
-        x = X[t] = a[t] * x + b[t]                 # x_t = a_t x_{t-1} + b_t
+        x = X[t] = a[t] * x + b[t]                 # x_t = lambda_t x_{t-1} + beta_t
     return X
 
 
 def scan(a, b, x_init=None) -> np.ndarray:
-    """x_t = a_t * x_{t-1} + b_t for all t at once, by the associative scan.
+    """x_t = lambda_t * x_{t-1} + beta_t for all t at once, by the associative scan.
 
-    The same states as ``loop`` (to rounding), in O(log T) rounds of whole-array
-    operations. x_init is folded into the first step, x_0 = a_0 x_init + b_0, so the
-    scan itself starts from zero.
+    The same states as ``loop`` (to rounding), in about 2 log2 T rounds of whole-array
+    operations. x_init is folded into the first step, x_0 = lambda_0 x_init + beta_0,
+    so the scan itself starts from zero.
 
     Parameters
     ----------
     a, b : ndarray, shape (T, ...), real or complex
+        lambda_t and beta_t.
     x_init : ndarray, shape (...), optional
         x_{-1}; zeros by default.
 
@@ -144,13 +155,14 @@ def scan(a, b, x_init=None) -> np.ndarray:
     """
     a, b, x_init = _check(a, b, x_init)
     b = b.copy()
-    b[0] = a[0] * x_init + b[0]                    # x_0 = a_0 x_init + b_0
+    b[0] = a[0] * x_init + b[0]                    # x_0 = lambda_0 x_init + beta_0
     with np.errstate(over="ignore", invalid="ignore"):   # divergence shows as inf/nan
         return _scan_from_zero(a, b)
 
 
 def _scan_from_zero(a: np.ndarray, b: np.ndarray) -> np.ndarray:
-    """x_t = a_t x_{t-1} + b_t with x_{-1} = 0 (so x_0 = b_0), recursively."""
+    """x_t = a_t x_{t-1} + b_t with x_{-1} = 0 (so x_0 = b_0), recursively: one round of
+    combines on the way down, one round of even states on the way up, per level."""
     T = a.shape[0]
     if T == 1:
         return b.copy()                            # x_0 = b_0

@@ -23,16 +23,17 @@ def _problem(rng, B=None):
 def test_forward_equals_the_scan_and_the_plain_loop(rng, B):
     p, U, x_init = _problem(rng, B)
     tr = se.forward(p, U, x_init)
-    A = 1 / (1 + np.exp(-(U @ p.W_a.T + p.b_a)))
-    np.testing.assert_allclose(tr.A, A, rtol=1e-13)
-    np.testing.assert_allclose(tr.X, sc.loop(A, (1 - A) * (U @ p.B.T), x_init), rtol=1e-13)
+    Lam = 1 / (1 + np.exp(-(U @ p.W_lam.T + p.b_lam)))       # lambda_t
+    np.testing.assert_allclose(tr.Lam, Lam, rtol=1e-13)
+    np.testing.assert_allclose(tr.X, sc.loop(Lam, (1 - Lam) * (U @ p.B.T), x_init), rtol=1e-13)
     ts = se.forward_scan(p, U, x_init)
     np.testing.assert_allclose(ts.X, tr.X, rtol=1e-12, atol=1e-13)
     np.testing.assert_allclose(ts.Y, tr.Y, rtol=1e-12, atol=1e-13)
 
 
 def test_a_constant_gate_is_the_lru_without_rotation(rng):
-    """W_a = 0: a_t = a for every t, x_t = a x_{t-1} + (1 - a) B u_t -- an LRU with theta = 0."""
+    """W_lam = 0: lambda_t = a for every t, x_t = a x_{t-1} + (1 - a) B u_t -- an LRU with
+    theta = 0."""
     p, U, _ = _problem(rng)
     n_x = 2 * N_X                                  # the LRU's pairs: two units per angle
     r = rng.uniform(0.3, 0.95, N_X)
@@ -48,9 +49,9 @@ def test_a_constant_gate_is_the_lru_without_rotation(rng):
 
 def test_gate_limits_keep_or_overwrite(rng):
     p, U, x_init = _problem(rng)
-    keep = se.forward(p._replace(W_a=0 * p.W_a, b_a=np.full(N_X, 50.0)), U, x_init)
+    keep = se.forward(p._replace(W_lam=0 * p.W_lam, b_lam=np.full(N_X, 50.0)), U, x_init)
     np.testing.assert_allclose(keep.X, np.broadcast_to(x_init, (T, N_X)), atol=1e-12)
-    write = se.forward(p._replace(W_a=0 * p.W_a, b_a=np.full(N_X, -50.0)), U, x_init)
+    write = se.forward(p._replace(W_lam=0 * p.W_lam, b_lam=np.full(N_X, -50.0)), U, x_init)
     np.testing.assert_allclose(write.X, U @ p.B.T, atol=1e-12)
 
 
@@ -90,21 +91,21 @@ def test_padding_holds_the_state_and_the_scan_agrees(rng):
 
 
 def test_init_is_seeded_with_gates_in_range():
-    p = se.init_params(50, 2, 1, np.random.default_rng(3), a_min=0.6, a_max=0.9)
-    keep = 1 / (1 + np.exp(-p.b_a))
+    p = se.init_params(50, 2, 1, np.random.default_rng(3), lam_min=0.6, lam_max=0.9)
+    keep = 1 / (1 + np.exp(-p.b_lam))
     assert keep.min() >= 0.6 and keep.max() <= 0.9
-    q = se.init_params(50, 2, 1, np.random.default_rng(3), a_min=0.6, a_max=0.9)
+    q = se.init_params(50, 2, 1, np.random.default_rng(3), lam_min=0.6, lam_max=0.9)
     assert all(np.array_equal(a, b) for a, b in zip(p, q))
 
 
 def test_bad_inputs_give_clear_errors(rng):
-    with pytest.raises(ValueError, match="a_min <= a_max < 1"):
-        se.init_params(3, 1, 1, rng, a_min=0.9, a_max=0.2)
+    with pytest.raises(ValueError, match="lam_min <= lam_max < 1"):
+        se.init_params(3, 1, 1, rng, lam_min=0.9, lam_max=0.2)
     with pytest.raises(TypeError, match="rng"):
         se.init_params(3, 1, 1, 1)
     p, U, _ = _problem(rng)
-    with pytest.raises(ValueError, match="W_a must have shape"):
-        se.forward(p._replace(W_a=np.ones((N_X, N_U + 1))), U)
+    with pytest.raises(ValueError, match="W_lam must have shape"):
+        se.forward(p._replace(W_lam=np.ones((N_X, N_U + 1))), U)
     with pytest.raises(TypeError, match="selective.Params"):
         se.forward([1, 2], U)
     with pytest.raises(ValueError, match="dY must have the shape"):
@@ -145,16 +146,16 @@ def test_majority_vote():
 
 
 def test_a_hand_made_selective_unit_solves_the_task():
-    """Gate shut at the mark (write the token), open elsewhere (hold it): exact by design."""
+    """lambda_t ~ 0 at the mark (write the token), ~ 1 elsewhere (hold it): exact by design."""
     K, T_ = 6, 40
-    W_a = np.zeros((K, K + 1))
-    W_a[:, K] = -40.0                              # the flag shuts every gate: a_t ~ 0
-    params = se.Params(W_a, np.full(K, 20.0),      # otherwise a_t = sigmoid(20) ~ 1
+    W_lam = np.zeros((K, K + 1))
+    W_lam[:, K] = -40.0                            # the flag: lambda_t ~ 0, write
+    params = se.Params(W_lam, np.full(K, 20.0),    # otherwise lambda_t = sigmoid(20) ~ 1, hold
                        np.eye(K, K + 1), np.eye(K), np.zeros((K, K + 1)), np.zeros(K))
     d = mc.marked_copy(T_, K, 500, np.random.default_rng(2))
     assert np.all(se.forward(params, d.U).Y[-1].argmax(-1) == d.target)
-    # the time-invariant limit of the same unit (W_a = 0) cannot select
-    flat = se.forward(params._replace(W_a=np.zeros_like(W_a), b_a=np.full(K, 2.0)), d.U)
+    # the time-invariant limit of the same unit (W_lam = 0) cannot select
+    flat = se.forward(params._replace(W_lam=np.zeros_like(W_lam), b_lam=np.full(K, 2.0)), d.U)
     assert np.mean(flat.Y[-1].argmax(-1) == d.target) < 0.5
 
 

@@ -48,7 +48,9 @@ def _flow_axes(fig, lo, hi):
 
 # ---------------------------------------------------------------------------------------
 def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
-    """||d l_t/d x_k|| of a leaky unit against t - k, with chapter 4's two bounds.
+    """||d l_t/d x_k|| of a leaky unit against t - k, with chapter 4's two upper bounds
+    and the leak's lower bound ((1 - alpha) - alpha gamma sigma_max)^(t-k), drawn where
+    its base is positive.
 
     Sliders: ``alpha`` (the leak rate; 1 is the Elman RNN) and ``rho`` (the spectral
     radius of W_xx). The network is chapter 4's ``gradient_flow.flow_problem(rho, 0.5,
@@ -68,6 +70,9 @@ def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
                           label=r"$\prod_j \|J_j\|$ along the run")
         (power,) = ax.plot([], [], "--", color=C["vermillion"], lw=2, animated=True,
                            label=r"$((1-\alpha) + \alpha\gamma\sigma_{\max})^{t-k}$")
+        (floor,) = ax.plot([], [], ":", color=C["green"], lw=2.2, animated=True,
+                           label=r"$((1-\alpha) - \alpha\gamma\sigma_{\max})^{t-k}$"
+                                 r" (lower bound)")
         fig.legend(loc="outside lower center", ncols=2, fontsize=8, frameon=False)
 
         def update(alpha, rho):
@@ -83,8 +88,13 @@ def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
             prod.set_data(n, _shown(f.product_bound, lo, hi))
             power.set_data(n, _shown(f.power_bound, lo, hi))
             eta = (1 - alpha) + alpha * f.gamma * f.sigma_max
-            return (f"α = {alpha:g}, ρ(W_xx) = {f.rho:.2f}: every step ‖J_t‖ ≤ (1 − α) + "
-                    f"α·γ·σ_max = {eta:.3f}\n"
+            base = (1 - alpha) - alpha * f.gamma * f.sigma_max    # no floor when <= 0
+            floor.set_data(n, _shown(base ** n if base > 0 else np.full(T_FLOW, np.nan),
+                                     lo, hi))
+            keeps = (f"between {base:.3f} and {eta:.3f}" if base > 0
+                     else f"at most {eta:.3f} (no floor)")
+            return (f"α = {alpha:g}, ρ(W_xx) = {f.rho:.2f}: per step a gradient keeps "
+                    f"{keeps} of its length\n"
                     f"gradient < 10⁻³: {_reach(f.grad_norm, 1e-3)} (Elman RNN: "
                     f"{_reach(ref.grad_norm, 1e-3)}); {T_FLOW - 1} steps back: "
                     f"×{f.grad_norm[-1]:.1e}")
