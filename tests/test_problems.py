@@ -159,6 +159,15 @@ def test_waveform_claims_hold_for_other_seeds(seed):
             assert ds.FREQ_RANGE[0] < late < ds.FREQ_RANGE[1]
 
 
+def test_captions_the_linear_read_out_can_be_ahead():
+    """Chapter 5 says its captioner's lead over the linear read-out of the pixels (seed 0)
+    depends on the seed. Seeds 0-4 gave, when this was written, exact matches of
+    0.64 0.55 0.40 0.51 0.49 for the captioner and 0.52 0.49 0.49 0.45 0.51 for the
+    linear read-out: ahead in three seeds, behind in two. Seed 2 is one of the two."""
+    run = problems.captions(2)
+    assert run.score < run.baselines["pixels, linear"] - 0.03
+
+
 def test_sentiment_claims_hold_for_one_more_seed():
     """The chapter trains seeds 0-2; seed 3 must tell the same story (seed 4 did too)."""
     run = problems.sentiment(3)
