@@ -7,18 +7,18 @@ that two pages share get a prefix, exercises' solutions are opened, and every sl
 figure shows the small multiple of frames that its print style already makes
 (``rnn_lib/templates/static_face.css``), filled in here instead of by its script.
 
-Two passes. The body first, with the book's version and the page number in every page's
-footer; an empty link to each section gives it a named destination in the PDF, which
-says on which page each heading landed. Then the cover and the contents, with those
-page numbers. pypdf joins the two, numbers the front matter i, ii, ... and the body
-from 1, and adds the outline (bookmarks).
+One pass: a cover and the contents come first, each row a link to its section, so that
+Chromium gives every section a named destination, which says where it landed. pypdf
+then writes the contents' page numbers, every page's footer (the book's version; the
+body's pages numbered from 1, the front matter i, ii, ...), and the bookmarks.
 
 Chromium reaches nothing but a local server that serves the site; any image that does
 not decode, request that fails or script error stops the build. What printing costs,
 measured side by side (2026-12-06, a machine shared with other jobs): the theme's own
 stylesheet, MathJax's menu and hidden MathML, typesetting each repeated formula again,
-and a tagged PDF each made it markedly slower, so none of them is used (see
-``KEEP_CSS``, ``_lean_mathjax``, ``_share_repeated_maths``, ``_anchors``).
+a tagged PDF, a second Chromium pass for the contents, and printing two halves side by
+side (no faster on two busy cores) each made it slower, so none of them is used (see
+``KEEP_CSS``, ``_lean_mathjax``, ``_share_repeated_maths``).
 """
 import concurrent.futures
 import functools
@@ -94,9 +94,6 @@ def _absolute(fragment, folder):
     return re.sub(r'(?<![\w-])(src|href)="([^"]*)"', fix, fragment)
 
 
-XREF = "xref--"
-
-
 def _page_key(docname):
     return "p-" + re.sub(r"[^A-Za-z0-9_-]", "-", docname)
 
@@ -130,20 +127,16 @@ def _flatten_figures(body):
     return FIGURE.sub(flatten, body)
 
 
-def print_document(html_dir, pages, title):
-    """The body of the book as one HTML document, and its head (stylesheets, MathJax)."""
-    documents, head = print_documents(html_dir, pages, title, parts=1)
-    return documents[0], head
-
-
-def print_documents(html_dir, pages, title, parts=2):
-    """The body of the book as ``parts`` HTML documents, consecutive pages of the book
-    in each, of about equal work (maths and bytes), and their head.
+def print_document(html_dir, pages, title, *, author=None, version=None):
+    """The book as one HTML document to print, and its head (stylesheets, MathJax).
 
     Each page's article keeps its HTML, in a section of its own; ids that two pages
     share ("summary", "exercises") get the page's key as a prefix; links between pages
     become links inside the document; links to other files of the site (which a PDF
-    cannot follow) lose their target; solutions are opened.
+    cannot follow) lose their target; solutions are opened. With ``version``, a cover
+    and the contents come first: a row per h1 and h2, each a link to its section, so
+    that Chromium gives every section a named destination (where it landed); the page
+    numbers are written in afterwards (``_write_page_numbers``).
     """
     html_dir = Path(html_dir)
     docnames = {p.docname for p in pages}
@@ -197,45 +190,10 @@ def print_documents(html_dir, pages, title, parts=2):
         body = _absolute(body, folder)
         bodies.append(f'<section class="book-page" id="{_page_key(p.docname)}">\n'
                       f"{body}\n</section>")
-    return [_part(head, group, bodies, title) for group in _split(bodies, parts)], head
-
-
-def _split(bodies, parts):
-    """``bodies`` cut into ``parts`` runs of consecutive pages of about equal work: a
-    page goes to the next part once its middle passes that part's share."""
-    work = [len(b) / 2000 + b.count('class="math') for b in bodies]
-    total, cuts, run = sum(work), [0], 0.0
-    for i, w in enumerate(work):
-        if len(cuts) < parts and i > cuts[-1] and run + w / 2 > total * len(cuts) / parts:
-            cuts.append(i)
-        run += w
-    cuts.append(len(bodies))
-    return [bodies[a:b] for a, b in zip(cuts, cuts[1:])]
-
-
-def _part(head, group, bodies, title):
-    """One part's document. A link to another part's id points to a placeholder here
-    (``XREF`` + id) that ``_join`` turns back into the real destination."""
-    body = "\n".join(group)
-    here = set(re.findall(r'\bid="([^"]+)"', body))
-    elsewhere = set(re.findall(r'\bid="([^"]+)"', "\n".join(bodies))) - here
-    wanted = set(re.findall(r'href="#([^"]+)"', "\n".join(bodies)))
-    crossing = set()
-
-    def cross(m):
-        if m.group(1) in here or m.group(1) not in elsewhere:
-            return m.group(0)
-        crossing.add(m.group(1))
-        return f'href="#{XREF}{m.group(1)}"'
-    body = _share_repeated_maths(re.sub(r'href="#([^"]+)"', cross, body))
-    # An empty link to every section and to whatever another part links to here, so that
-    # Chromium gives each a named destination (where it landed: for the contents, the
-    # outline and the links between parts); a tagged PDF's outline gave the headings
-    # too, but tagging cost a quarter of the printing.
-    targets = [i for i, _, _ in section_headings(body)] + sorted(wanted & here)
-    anchors = "".join(f'<a href="#{html.escape(i)}"></a>' for i in dict.fromkeys(targets))
-    holders = "".join(f'<span id="{XREF}{html.escape(i)}"></span>' for i in sorted(crossing))
-    return _document(head, f'{body}\n<div class="pdf-anchors">{anchors}{holders}</div>', title)
+    body = "\n".join(bodies)
+    front = "" if version is None else front_matter(title, author, version,
+                                                    section_headings(body))
+    return _document(head, front + _share_repeated_maths(body), title), head
 
 
 def _share_repeated_maths(body):
@@ -256,9 +214,11 @@ def _share_repeated_maths(body):
 
 
 def section_headings(document):
-    """(section id, level, inner HTML) of every h1/h2 that opens a section, in order."""
+    """(section id, level, inner HTML) of every h1/h2 that opens a section (after the
+    targets of labels, if any), in order."""
     return [(i, int(level), inner.strip()) for i, level, inner in re.findall(
-        r'<section\b[^>]*\bid="([^"]+)"[^>]*>\s*<h([12])\b[^>]*>(.*?)</h\2>', document, re.S)]
+        r'<section\b[^>]*\bid="([^"]+)"[^>]*>\s*(?:<span id="[^"]*"></span>\s*)*'
+        r"<h([12])\b[^>]*>(.*?)</h\2>", document, re.S)]
 
 
 def _document(head, body, title):
@@ -269,17 +229,18 @@ def _document(head, body, title):
             f"{body}\n</article></body></html>\n")
 
 
-def front_matter(head, title, author, version, entries):
-    """Cover and contents; ``entries`` are (level, heading HTML, page number) in order."""
+def front_matter(title, author, version, headings):
+    """The cover and the contents: a row per heading, a link to its section, with room
+    for its page number."""
     rows = "\n".join(
-        f'<li class="level-{level}"><span class="title">{text}</span>'
-        f'<span class="leader"></span><span class="page">{number}</span></li>'
-        for level, text, number in entries)
-    body = (f'<section class="book-cover"><h1>{html.escape(title)}</h1>'
+        f'<li class="level-{level}"><a href="#{html.escape(i)}"><span class="title">'
+        f'{inner}</span><span class="leader"></span><span class="page"></span></a></li>'
+        for i, level, inner in headings)
+    return (f'<section class="book-cover"><p class="book-title">{html.escape(title)}</p>'
             f'<p class="author">{html.escape(author)}</p>'
             f'<p class="version">{html.escape(version.line())}</p></section>\n'
-            f'<section class="book-contents"><h1>Contents</h1><ol>\n{rows}\n</ol></section>')
-    return _document(head, body, title)
+            f'<section class="book-contents"><p class="book-title">Contents</p><ol>\n{rows}\n'
+            "</ol></section>\n")
 
 
 class _Server:
@@ -343,42 +304,10 @@ def find_chromium():
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
-def _print(chromium, url, path):
-    """Print one served document to ``path`` at A4, in a Chromium of its own (so that
-    parts print side by side); fail on anything that did not load."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
-        page = browser.new_page()
-        failed = []
-        page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
-        page.on("response", lambda r: failed.append(f"HTTP {r.status} {r.url}")
-                if r.status >= 400 else None)
-        page.on("pageerror", lambda e: failed.append(f"page error: {e}"))
-        try:
-            page.goto(url, wait_until="load", timeout=300_000)
-            broken = page.evaluate(READY)
-            if broken or failed:
-                raise RuntimeError(f"printing {url}: images that do not decode {broken}, "
-                                   f"failures {failed}")
-            page.pdf(path=str(path), format="A4", margin=PDF_MARGIN, print_background=True)
-        finally:
-            browser.close()
-
-
-def contents(documents, readers):
-    """(level, heading HTML, page number from 1) of every h1 and h2 of the parts, the page
-    read from the named destination that Chromium gave its section."""
-    out, offset = [], 0
-    for document, reader in zip(documents, readers):
-        dests = {name.lstrip("/"): d for name, d in reader.named_destinations.items()}
-        for i, level, inner in section_headings(document):
-            if i not in dests:
-                raise RuntimeError(f"the PDF has no destination for the section {i!r}")
-            out.append((level, inner, offset + reader.get_destination_page_number(dests[i]) + 1))
-        offset += len(reader.pages)
-    return out
+def _destinations(reader):
+    """{name: 0-based page} of the PDF's named destinations."""
+    return {name.lstrip("/"): reader.get_destination_page_number(dest)
+            for name, dest in reader.named_destinations.items()}
 
 
 def plain(inner):
@@ -391,65 +320,82 @@ def plain(inner):
     return re.sub(r"\s+", " ", text.replace("{", "").replace("}", "")).strip()
 
 
-def _stamp(writer, page, left, right):
-    """Write the footer onto ``page``: ``left`` at the left margin, ``right`` at the right
-    one, in Helvetica (a PDF's standard font, nothing embedded). Chromium's own footer
-    would number each part from 1."""
+def _stamp(writer, page, texts):
+    """Write ``texts`` -- (x, baseline, text, font size, bold) in points, x the right end
+    when negative -- onto ``page`` in Helvetica, a PDF's standard font (nothing
+    embedded). Chromium's footer cannot number the body from 1 after the front matter."""
     from pypdf.generic import ArrayObject, DecodedStreamObject, DictionaryObject, NameObject
 
-    def text(s):
-        raw = s.encode("cp1252", "replace")
-        return raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
-    width, size, margin, base = float(page.mediabox.width), 7.5, 48.2, 22.7
-    x_right = width - margin - 0.556 * size * len(right)         # Helvetica's digits
-    ops = (b"q 0.33 g BT /FBookFooter %g Tf %g %g Td (%s) Tj ET BT /FBookFooter %g Tf "
-           b"%g %g Td (%s) Tj ET Q" % (size, margin, base, text(left), size, x_right, base,
-                                       text(right)))
-    resources = page.setdefault(NameObject("/Resources"), DictionaryObject())
-    fonts = resources.setdefault(NameObject("/Font"), DictionaryObject())
-    fonts = fonts.get_object()
-    fonts[NameObject("/FBookFooter")] = DictionaryObject({
-        NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
-        NameObject("/BaseFont"): NameObject("/Helvetica"),
-        NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    def font(name):
+        return DictionaryObject({
+            NameObject("/Type"): NameObject("/Font"), NameObject("/Subtype"): NameObject("/Type1"),
+            NameObject("/BaseFont"): NameObject(name),
+            NameObject("/Encoding"): NameObject("/WinAnsiEncoding")})
+    ops = [b"q 0.2 g"]
+    for x, y, text, size, bold in texts:
+        raw = text.encode("cp1252", "replace")
+        if x < 0:                                   # right-aligned: Helvetica's digits
+            x = -x - 0.556 * size * len(raw)
+        raw = raw.replace(b"\\", b"\\\\").replace(b"(", b"\\(").replace(b")", b"\\)")
+        ops.append(b"BT /%s %g Tf %g %g Td (%s) Tj ET"
+                   % (b"FBookB" if bold else b"FBook", size, x, y, raw))
+    ops.append(b"Q")
+    resources = page.setdefault(NameObject("/Resources"), DictionaryObject()).get_object()
+    fonts = resources.setdefault(NameObject("/Font"), DictionaryObject()).get_object()
+    fonts[NameObject("/FBook")] = font("/Helvetica")
+    fonts[NameObject("/FBookB")] = font("/Helvetica-Bold")
     streams = []
-    for data in (b"q\n", b"\nQ\n" + ops):          # the page's own drawing kept apart
-        s = DecodedStreamObject()
-        s.set_data(data)
-        streams.append(writer._add_object(s))
+    for data in (b"q\n", b"\nQ\n" + b"\n".join(ops)):   # the page's own drawing kept apart
+        stream = DecodedStreamObject()
+        stream.set_data(data)
+        streams.append(writer._add_object(stream))
     old = page.get("/Contents")
-    old = [] if old is None else (list(old.get_object()) if isinstance(old.get_object(), list)
-                                  else [old])
+    old = [] if old is None else (list(old.get_object())
+                                  if isinstance(old.get_object(), list) else [old])
     page[NameObject("/Contents")] = ArrayObject([streams[0], *old, streams[1]])
 
 
-def _join(front, parts, out_path, *, title, author, version, entries):
-    """One PDF: the front matter, numbered i, ii, ..., then the parts, numbered from 1;
-    footers, links between parts, bookmarks, metadata."""
-    from pypdf import PdfWriter
-    from pypdf.generic import NameObject
+FOOTER_SIZE, MARGIN_PT, FOOTER_BASELINE = 7.5, 48.2, 22.7      # 17 mm margins, 8 mm up
 
+
+def _finish(reader, out_path, *, title, author, version, headings):
+    """The printed PDF with its page numbers: the contents' (from each row's link to
+    its section) and every page's footer (the book, its version and, from the first
+    page of the body on, its number), then bookmarks, page labels and metadata."""
+    from pypdf import PdfWriter
+
+    dests = _destinations(reader)
+    missing = [i for i, _, _ in headings if i not in dests]
+    if missing:
+        raise RuntimeError(f"the PDF has no destination for the sections {missing[:5]}")
+    first = dests[headings[0][0]]                          # the body's first page
+    level = {i: lv for i, lv, _ in headings}
     writer = PdfWriter()
-    writer.append(front, import_outline=False)
-    n_front = len(writer.pages)
-    for reader in parts:
-        writer.append(reader, import_outline=False)
+    writer.append(reader, import_outline=False)
     left = f"{title} \u00b7 {version.line()}"
     for n, page in enumerate(writer.pages):
-        _stamp(writer, page, left, str(n + 1 - n_front) if n >= n_front else "")
-        for annot in page.get("/Annots") or []:            # a link to another part
-            annot = annot.get_object()
-            dest = annot.get("/Dest")
-            if isinstance(dest, str) and dest.lstrip("/").startswith(XREF):
-                annot[NameObject("/Dest")] = type(dest)(dest.replace(XREF, "", 1))
-    writer.set_page_label(0, n_front - 1, style="/r")
-    writer.set_page_label(n_front, len(writer.pages) - 1, style="/D", start=1)
-    writer.add_outline_item(title="Contents", page_number=1 if n_front > 1 else 0)
+        texts = [(MARGIN_PT, FOOTER_BASELINE, left, FOOTER_SIZE, False)]
+        if n >= first:
+            texts.append((-(float(page.mediabox.width) - MARGIN_PT), FOOTER_BASELINE,
+                          str(n - first + 1), FOOTER_SIZE, False))
+        else:                                              # a contents page: its numbers
+            for annot in page.get("/Annots") or []:
+                annot = annot.get_object()
+                name = str(annot.get("/Dest", "")).lstrip("/")
+                if name in dests and name in level:
+                    x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+                    size = 10.0 if level[name] == 1 else 9.2
+                    texts.append((-x2, y1 + (y2 - y1 - size) / 2 + 0.2 * size,
+                                  str(dests[name] - first + 1), size, level[name] == 1))
+        _stamp(writer, page, texts)
+    writer.set_page_label(0, first - 1, style="/r")
+    writer.set_page_label(first, len(writer.pages) - 1, style="/D", start=1)
+    writer.add_outline_item(title="Contents", page_number=1 if first > 1 else 0)
     chapter = None
-    for level, inner, number in entries:
-        item = writer.add_outline_item(title=plain(inner), page_number=n_front + number - 1,
-                                       parent=None if level == 1 else chapter)
-        chapter = item if level == 1 else chapter
+    for i, lv, inner in headings:
+        item = writer.add_outline_item(title=plain(inner), page_number=dests[i],
+                                       parent=None if lv == 1 else chapter)
+        chapter = item if lv == 1 else chapter
     writer.add_metadata({"/Title": title, "/Author": author, "/Subject": version.line()})
     part = out_path.with_suffix(".pdf.part")
     with open(part, "wb") as f:
@@ -458,9 +404,9 @@ def _join(front, parts, out_path, *, title, author, version, entries):
     return len(writer.pages)
 
 
-def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=None, parts=2):
-    """Print the built book to ``out_path`` (A4); returns its number of pages. The
-    ``parts`` print side by side, each in its own Chromium (one per CPU, here two)."""
+def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=None):
+    """Print the built book to ``out_path`` (A4); returns its number of pages."""
+    from playwright.sync_api import sync_playwright
     from pypdf import PdfReader
 
     chromium = chromium or find_chromium()
@@ -468,19 +414,34 @@ def build_pdf(html_dir, pages, out_path, *, title, author, version, chromium=Non
         raise RuntimeError("no chromium (or chromium-browser) on PATH to print the PDF")
     html_dir, out_path = Path(html_dir), Path(out_path)
     out_path.parent.mkdir(parents=True, exist_ok=True)
-    documents, head = print_documents(html_dir, pages, title, parts=parts)
-    with tempfile.TemporaryDirectory(prefix="rnn-pdf-") as tmp, _Server(html_dir) as server:
-        paths = [Path(tmp) / f"part{k}.pdf" for k in range(len(documents))]
-        for k, document in enumerate(documents):
-            server.docs[f"/__book_part{k}__.html"] = document
-        with concurrent.futures.ThreadPoolExecutor(max_workers=len(documents)) as pool:
-            for done in [pool.submit(_print, chromium, f"{server.origin}/__book_part{k}__.html",
-                                     path) for k, path in enumerate(paths)]:
-                done.result()
-        readers = [PdfReader(path) for path in paths]
-        entries = contents(documents, readers)
-        server.docs["/__book_front__.html"] = front_matter(head, title, author, version,
-                                                            entries)
-        _print(chromium, server.origin + "/__book_front__.html", Path(tmp) / "front.pdf")
-        return _join(PdfReader(Path(tmp) / "front.pdf"), readers, out_path, title=title,
-                     author=author, version=version, entries=entries)
+    with tempfile.TemporaryDirectory(prefix="rnn-pdf-") as tmp, _Server(html_dir) as server, \
+            sync_playwright() as p, concurrent.futures.ThreadPoolExecutor(1) as pool:
+        # The document is made while Chromium starts.
+        made = pool.submit(print_document, html_dir, pages, title, author=author,
+                           version=version)
+        browser = p.chromium.launch(executable_path=chromium, args=LAUNCH_ARGS)
+        try:
+            page = browser.new_page()
+            document, _ = made.result()
+            server.docs["/__book__.html"] = document
+            printed = Path(tmp) / "book.pdf"
+            _print(page, server.origin + "/__book__.html", printed)
+        finally:
+            browser.close()
+        return _finish(PdfReader(printed), out_path, title=title, author=author,
+                       version=version, headings=section_headings(document))
+
+
+def _print(page, url, path):
+    """Print one served document to ``path`` at A4; fail on anything that did not load."""
+    failed = []
+    page.on("requestfailed", lambda r: failed.append(f"{r.url} ({r.failure})"))
+    page.on("response", lambda r: failed.append(f"HTTP {r.status} {r.url}")
+            if r.status >= 400 else None)
+    page.on("pageerror", lambda e: failed.append(f"page error: {e}"))
+    page.goto(url, wait_until="load", timeout=300_000)
+    broken = page.evaluate(READY)
+    if broken or failed:
+        raise RuntimeError(f"printing {url}: images that do not decode {broken}, "
+                           f"failures {failed}")
+    page.pdf(path=str(path), format="A4", margin=PDF_MARGIN, print_background=True)

@@ -172,24 +172,57 @@ def _page_title(html_dir, rel):
     return html_mod.unescape(re.search(r"<title>(.*?) &#8212;", text, re.S).group(1)).strip()
 
 
+def _numbers_drawn(page):
+    """(x, y, text) of the page numbers written in Helvetica (the contents' and footers')."""
+    found = []
+
+    def visit(text, cm, tm, font, size):
+        if font and "Helvetica" in str(font.get("/BaseFont", "")) and text.strip().isdigit():
+            found.append((float(tm[4]), float(tm[5]), text.strip()))
+    page.extract_text(visitor_text=visit)
+    return found
+
+
 def test_pdf_leads_from_its_contents_to_every_page_and_shows_the_version(built_book,
                                                                         book_pdf_pages):
     _, html = built_book
     reader, texts = book_pdf_pages
     labels = reader.page_labels
     line = _downloads_module().take_home.book_version(ROOT).line()
-    version = line.split(", built")[0]
-    missing = [labels[i] for i, text in enumerate(texts) if version not in text]
-    assert not missing, f"pages without the version ({version!r}): {missing}"
+    missing = [labels[i] for i, text in enumerate(texts) if line not in text]
+    assert not missing, f"pages without the version line ({line!r}): {missing}"
     assert labels[:2] == ["i", "ii"] and "1" in labels, labels[:6]
-    front = "\n".join(texts[:labels.index("1")])
-    assert "Contents" in front and line in front
-    for n, rel in enumerate(PAGES):
-        title = _downloads_module().ROOT_TITLE if n == 0 else _page_title(html, rel)
-        listed = re.search(re.escape(title) + r"\s*\.*\s*(\d+)\s*$", front, re.M)
-        assert listed, f"the contents do not list {title!r}"
-        page = texts[labels.index(listed.group(1))]
-        assert title in page, f"{title!r} is not on page {listed.group(1)}, as the contents say"
+    first = labels.index("1")
+    assert "Contents" in "".join(texts[:first]) and line in texts[0]
+    # the bookmarks name every page of the book, and lead to the page that has its title
+    titles = [_downloads_module().ROOT_TITLE] + [_page_title(html, rel) for rel in PAGES[1:]]
+    marks = [item for item in reader.outline if not isinstance(item, list)]
+    assert [m.title for m in marks[1:]] == titles
+    for mark in marks[1:]:
+        assert mark.title in texts[reader.get_destination_page_number(mark)], mark.title
+    # each row of the contents links to its section and shows that section's page number
+    pages = {name.lstrip("/"): reader.get_destination_page_number(d)
+             for name, d in reader.named_destinations.items()}
+    rows = 0
+    for n in range(first):
+        drawn = _numbers_drawn(reader.pages[n])
+        for annot in reader.pages[n].get("/Annots") or []:
+            annot = annot.get_object()
+            name = str(annot.get("/Dest", "")).lstrip("/")
+            if name not in pages:
+                continue
+            x1, y1, x2, y2 = (float(v) for v in annot["/Rect"])
+            shown = [text for x, y, text in drawn if y1 <= y <= y2 and x1 <= x <= x2]
+            assert shown == [labels[pages[name]]], (name, shown, labels[pages[name]])
+            rows += 1
+    assert rows >= len(PAGES) * 3, rows
+    for n in range(first, len(texts)):                  # every body page's footer: its number
+        assert [t for x, y, t in _numbers_drawn(reader.pages[n]) if y < 40] == [labels[n]]
+    # every link inside the PDF leads somewhere
+    dests = [annot.get_object().get("/Dest") for page in reader.pages
+             for annot in page.get("/Annots") or []]
+    broken = [d for d in dests if isinstance(d, str) and d.lstrip("/") not in pages]
+    assert len(dests) > 100 and not broken, f"{len(broken)} links lead nowhere: {broken[:5]}"
 
 
 TEX_LEFT = re.compile(r"\$|\\[()\[\]]|\\(?:frac|sum|mathbb|sigma|partial|tanh|left|right|"

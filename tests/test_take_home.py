@@ -307,7 +307,10 @@ def test_print_document_links_inside_the_book_and_fills_in_the_small_multiples(t
     found = book_pdf.section_headings(doc)
     assert [(i, level) for i, level, _ in found] == [
         ("top", 1), ("a", 1), ("p-chapters-a--summary", 2), ("b", 1), ("p-chapters-b--summary", 2)]
-    assert all(f'<a href="#{i}"></a>' in doc for i, _, _ in found)
+    with_front, _ = book_pdf.print_document(site, pages, "The book", author="A", version=VERSION)
+    rows = re.findall(r'<li class="level-(\d)"><a href="#([^"]+)">', with_front)
+    assert rows == [(str(level), i) for i, level, _ in found]    # the contents link to them
+    assert VERSION.line() in with_front and "<h1>Contents" not in with_front
 
 
 def test_print_document_refuses_a_figure_shown_on_two_pages(tmp_path):
@@ -333,15 +336,17 @@ def test_pdf_build_stops_on_an_image_that_does_not_load(tmp_path):
 
     pages = [book_pdf.Page("index", None), book_pdf.Page("chapters/a", None)]
     good = fake_site(tmp_path / "good", {
-        "index": "<h1>Front</h1><p>text</p>",
-        "chapters/a": '<h1>Chapter A</h1><h2>Part one</h2><img src="../_images/fig.png" '
-                      'alt="a figure">'})
+        "index": '<section id="front"><h1>Front</h1><p>text</p></section>',
+        "chapters/a": '<section id="a"><h1>Chapter A</h1><section id="one"><h2>Part one</h2>'
+                      '<img src="../_images/fig.png" alt="a figure"></section></section>'})
     (good / "_images").mkdir()
     (good / "_images" / "fig.png").write_bytes(Path(rnn_lib.__file__).parent.joinpath(
         "..", "images", "favicon.png").resolve().read_bytes())
     n = build_pdf(good, pages, tmp_path / "good.pdf", title="T", author="A", version=VERSION)
     text = "\n".join(p.extract_text() for p in PdfReader(tmp_path / "good.pdf").pages)
     assert n == 4 and "Contents" in text and "Part one" in text and VERSION.line() in text
+    assert [item.title for item in PdfReader(tmp_path / "good.pdf").outline
+            if not isinstance(item, list)] == ["Contents", "Front", "Chapter A"]
     bad = fake_site(tmp_path / "bad", {
         "index": "<h1>Front</h1><p>text</p>",
         "chapters/a": '<h1>A</h1><img src="../_images/missing.png" alt="a missing figure">'})
