@@ -174,8 +174,8 @@ def _make(app, exception):
             pages = [book_pdf.Page(d, ROOT_TITLE if d == app.config.root_doc else None)
                      for d in docs]
             n = book_pdf.build_pdf(app.outdir, pages, out / names["pdf"],
-                                   title=app.config.project, author=app.config.author,
-                                   version=plan.version)
+                                   title=app.config.html_title or app.config.project,
+                                   author=app.config.author, version=plan.version)
             made.append(f"PDF ({n} pages)")
         files.result()                                   # raises what building them raised
     made = ["wheel", "zip"] + made
