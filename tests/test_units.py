@@ -68,6 +68,30 @@ def test_gru_flow_problem_is_the_explorers_gru():
     assert U.shape == (7, 4)
 
 
+def test_leaky_figure_draws_the_lower_bound_only_where_it_exists():
+    """The dotted floor ((1 - alpha) - alpha gamma sigma_max)^(t-k) of eq-ch6-leaky-bound:
+    drawn when its base is positive, below the measured curve; absent (no floor) when not."""
+    from rnn_lib import gradient_flow as gf
+
+    ex = gates.leaky_reach_explorer()
+    floor = next(line for line in ex.fig.axes[0].get_lines()
+                 if "lower bound" in line.get_label())
+    params, U = gf.flow_problem(0.9, 0.5, np.random.default_rng(0), T=gates.T_FLOW)
+    ex.render(alpha=0.1, rho=0.9)
+    f = leaky.gradient_flow(params, U, alpha=0.1)
+    base = 0.9 - 0.1 * f.gamma * f.sigma_max
+    shown = np.asarray(floor.get_ydata(), dtype=float)
+    k = np.isfinite(shown)
+    assert k.sum() > 50
+    np.testing.assert_allclose(shown[k], base ** np.arange(gates.T_FLOW)[k], rtol=1e-12)
+    assert np.all(f.grad_norm[k] >= shown[k] * (1 - 1e-12))
+    assert f"between {base:.3f} and" in ex.status
+    ex.render(alpha=1.0, rho=0.9)                  # the Elman RNN: no floor
+    assert not np.isfinite(np.asarray(floor.get_ydata(), dtype=float)).any()
+    assert "(no floor)" in ex.status
+    plt.close("all")
+
+
 def test_chapter_6_static_figures_draw():
     def result(lag):                       # a Solved; fields the figure does not read: None
         known = dict(lag=lag, budget=100, steps=np.array([25.0, np.nan, 50.0]),
