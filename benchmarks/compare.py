@@ -1,7 +1,7 @@
 """Two versions of the book side by side, on one machine, in one run, as ratios.
 
     python benchmarks/compare.py OLD NEW [--rounds 3] [--only cold,warm,pytest,torch]
-                                 [--quick] [--out FILE]
+                                 [--old-env NAME=VALUE ...] [--quick] [--out FILE]
 
 OLD and NEW are checkouts of the book (e.g. ``git worktree add /tmp/before <commit>``).
 Each round copies both (their working files) to a temporary folder and measures, in
@@ -17,10 +17,12 @@ turn and alternating which goes first:
 
 Each copy's processes get ``PYTHONPATH=<copy>``, so its kernels and tests import its own
 ``rnn_lib`` (not the editable install); the build and the tests otherwise run as that
-version set them up (its own ``_ext``, ``conftest.py`` and process settings). ``--quick``
-checks the tool in a minute: one round, builds that execute one small added notebook,
-``pytest tests/test_elman.py``, short timings. The Markdown table goes to stdout (and
-``--out``): medians, every run, and NEW / OLD.
+version set them up (its own ``_ext``, ``conftest.py`` and process settings).
+``--old-env`` sets a variable for OLD's processes only: with OLD and NEW the same
+checkout, ``--old-env RNN_BOOK_DOWNLOADS=0`` measures what the take-home files cost the
+build. ``--quick`` checks the tool in a minute: one round, builds that execute one
+small added notebook, ``pytest tests/test_elman.py``, short timings. The Markdown table
+goes to stdout (and ``--out``): medians, every run, and NEW / OLD.
 """
 from __future__ import annotations
 
@@ -53,8 +55,8 @@ from sections.suite import run_pytest  # noqa: E402
 KINDS = ["cold", "warm", "pytest", "torch"]
 
 
-def env_for(copy: Path) -> dict:
-    env = dict(os.environ)
+def env_for(copy: Path, extra: dict | None = None) -> dict:
+    env = dict(os.environ, **(extra or {}))
     env["PYTHONPATH"] = os.pathsep.join(p for p in [str(copy), env.get("PYTHONPATH")] if p)
     return env
 
@@ -67,7 +69,7 @@ def failure(build) -> str:
     return f"[{(errors or [t for _, t in build['lines']][-1:] or [''])[0][:300]}] "
 
 
-def measure_round(k, versions_, kinds, quick, work, results):
+def measure_round(k, versions_, kinds, quick, work, results, envs=None):
     """One round: every kind, for both versions in turn (the order alternates)."""
     order = list(versions_.items()) if k % 2 == 0 else list(versions_.items())[::-1]
     copies = {}
@@ -85,19 +87,20 @@ def measure_round(k, versions_, kinds, quick, work, results):
     for kind in kinds:
         for label, _ in order:
             copy = copies[label]
+            env = env_for(copy, (envs or {}).get(label))
             out = work / f"{label}-{k}-build"
             if kind == "cold":
-                b = timed_build(copy, env=env_for(copy), out=out)
+                b = timed_build(copy, env=env, out=out)
                 note(label, kind, b["seconds"] if b["rc"] == 0 else None, failure(b))
             elif kind == "warm":
                 if not (out / "_build").exists():
-                    b = timed_build(copy, env=env_for(copy), out=out)  # warm needs a cold one
+                    b = timed_build(copy, env=env, out=out)  # warm needs a cold one
                 edit_markdown(warm_edit(copy), k)
-                b = timed_build(copy, env=env_for(copy), out=out)
+                b = timed_build(copy, env=env, out=out)
                 note(label, kind, b["seconds"] if b["rc"] == 0 else None, failure(b))
             elif kind == "pytest":
                 args = ["tests/test_elman.py"] if quick else ["-n", "auto"]
-                r = run_pytest(copy, args, env=env_for(copy))
+                r = run_pytest(copy, args, env=env)
                 note(label, kind, r["seconds"], f"[{r['summary']}] ")
                 results.setdefault((label, "pytest result"), []).append(r["summary"])
             elif kind == "torch":
@@ -133,7 +136,9 @@ def report(args, results, started) -> str:
     parts = [f"Side by side on one machine ({time.strftime('%Y-%m-%d %H:%M %Z')}, "
              f"{args.rounds} round(s) alternating which version goes first, "
              f"{time.time() - started:.0f} s in all; load average {load()} at the end). "
-             f"OLD = `{args.old}` ({commit(args.old)}), NEW = `{args.new}` ({commit(args.new)})."
+             f"OLD = `{args.old}` ({commit(args.old)})"
+             + "".join(f" with `{k}={v}`" for k, v in args.old_env.items())
+             + f", NEW = `{args.new}` ({commit(args.new)})."
              + (" **--quick: a check of the tool, not a measurement.**" if args.quick else "")]
     if rows:
         parts.append(table(["seconds, median (runs)", "OLD", "NEW", "NEW / OLD"], rows))
@@ -168,11 +173,16 @@ def main(argv=None):
     ap.add_argument("new", type=Path, help="checkout of the book after")
     ap.add_argument("--rounds", type=int, default=3)
     ap.add_argument("--only", default=",".join(KINDS), help="comma-separated: " + ",".join(KINDS))
+    ap.add_argument("--old-env", action="append", default=[], metavar="NAME=VALUE",
+                    help="an environment variable for OLD's processes only (repeatable)")
     ap.add_argument("--quick", action="store_true", help="check the tool: one short round")
     ap.add_argument("--out", type=Path, default=None, help="also write the Markdown here")
     args = ap.parse_args(argv)
     args.old, args.new = args.old.resolve(), args.new.resolve()
     args.only = [k.strip() for k in args.only.split(",") if k.strip()]
+    if any("=" not in item for item in args.old_env):
+        ap.error(f"--old-env takes NAME=VALUE, got {args.old_env}")
+    args.old_env = dict(item.split("=", 1) for item in args.old_env)
     if set(args.only) - set(KINDS):
         ap.error(f"unknown: {sorted(set(args.only) - set(KINDS))}; choose from {KINDS}")
     for d in (args.old, args.new):
@@ -185,7 +195,7 @@ def main(argv=None):
     try:
         for k in range(args.rounds):
             measure_round(k, {"OLD": args.old, "NEW": args.new}, args.only, args.quick, work,
-                          results)
+                          results, {"OLD": args.old_env})
     finally:
         shutil.rmtree(work, ignore_errors=True)
     text = report(args, results, started)
