@@ -97,6 +97,26 @@ def mean_waveform_baseline(train_Y, n_test: int) -> np.ndarray:
     return np.broadcast_to(train_Y.mean(axis=0), (n_test, train_Y.shape[1])).copy()
 
 
+def _checked_table(table_kinds, table_freqs, table_Y, kinds, freqs):
+    """The lookup baselines' arguments as arrays, with their lengths checked."""
+    table_Y = as_float_array(table_Y, "table_Y", ndim=(2,))
+    table_kinds = np.asarray(table_kinds)
+    table_freqs = as_float_array(table_freqs, "table_freqs", ndim=(1,))
+    kinds, freqs = np.asarray(kinds), as_float_array(freqs, "freqs", ndim=(1,))
+    if not len(table_kinds) == len(table_freqs) == len(table_Y) or len(kinds) != len(freqs):
+        raise ValueError("table_kinds, table_freqs and table_Y must have one length, and "
+                         "kinds and freqs another")
+    return table_kinds, table_freqs, table_Y, kinds, freqs
+
+
+def _of_kind(table_kinds, kind):
+    """Indices of the stored waves of one kind."""
+    same = np.flatnonzero(table_kinds == kind)
+    if same.size == 0:
+        raise ValueError(f"the table holds no wave of kind {kind}")
+    return same
+
+
 def nearest_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) -> np.ndarray:
     """A lookup table: for each input, the stored wave of the same kind nearest in frequency.
 
@@ -114,18 +134,11 @@ def nearest_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) -> np
     -------
     ndarray, shape (n, T)
     """
-    table_Y = as_float_array(table_Y, "table_Y", ndim=(2,))
-    table_kinds = np.asarray(table_kinds)
-    table_freqs = as_float_array(table_freqs, "table_freqs", ndim=(1,))
-    kinds, freqs = np.asarray(kinds), as_float_array(freqs, "freqs", ndim=(1,))
-    if not len(table_kinds) == len(table_freqs) == len(table_Y) or len(kinds) != len(freqs):
-        raise ValueError("table_kinds, table_freqs and table_Y must have one length, and "
-                         "kinds and freqs another")
+    table_kinds, table_freqs, table_Y, kinds, freqs = _checked_table(
+        table_kinds, table_freqs, table_Y, kinds, freqs)
     out = np.empty((len(kinds), table_Y.shape[1]))
     for i, (k, f) in enumerate(zip(kinds, freqs)):
-        same = np.flatnonzero(table_kinds == k)
-        if same.size == 0:
-            raise ValueError(f"the table holds no wave of kind {k}")
+        same = _of_kind(table_kinds, k)
         out[i] = table_Y[same[np.argmin(np.abs(table_freqs[same] - f))]]
     return out
 
@@ -152,18 +165,11 @@ def interpolated_wave_baseline(table_kinds, table_freqs, table_Y, kinds, freqs) 
     -------
     ndarray, shape (n, T)
     """
-    table_Y = as_float_array(table_Y, "table_Y", ndim=(2,))
-    table_kinds = np.asarray(table_kinds)
-    table_freqs = as_float_array(table_freqs, "table_freqs", ndim=(1,))
-    kinds, freqs = np.asarray(kinds), as_float_array(freqs, "freqs", ndim=(1,))
-    if not len(table_kinds) == len(table_freqs) == len(table_Y) or len(kinds) != len(freqs):
-        raise ValueError("table_kinds, table_freqs and table_Y must have one length, and "
-                         "kinds and freqs another")
+    table_kinds, table_freqs, table_Y, kinds, freqs = _checked_table(
+        table_kinds, table_freqs, table_Y, kinds, freqs)
     out = np.empty((len(kinds), table_Y.shape[1]))
     for i, (k, f) in enumerate(zip(kinds, freqs)):
-        same = np.flatnonzero(table_kinds == k)
-        if same.size == 0:
-            raise ValueError(f"the table holds no wave of kind {k}")
+        same = _of_kind(table_kinds, k)
         same = same[np.argsort(table_freqs[same])]          # by frequency
         weights = [np.interp(f, table_freqs[same], e) for e in np.eye(same.size)]
         out[i] = np.array(weights) @ table_Y[same]          # (1 - w) y_j + w y_{j+1}
