@@ -9,8 +9,6 @@
   adds its inline ``const THEBE_JS_URL = ...`` late, and Sphinx 7.4's page writer adds
   it again under another name, so every page threw "Identifier 'THEBE_JS_URL' has
   already been declared" in the browser.
-- It loads ``downloads.py``: the PDF, the runnable zip and the wheel in the site's
-  ``downloads/`` folder, the links to them, and the book's version on every page.
 - It reads pages in one process per CPU, so two chapters' notebooks execute side by
   side (jupyter-book's CLI has no ``-j``). Side by side, 12 interleaved cold builds of
   one snapshot (2026-12-06, load 1-9 from other jobs): serial reading took a median 1.36x
@@ -71,7 +69,6 @@ def _drop_duplicate_scripts(app, pagename, templatename, context, doctree):
 
 
 def setup(app):
-    app.setup_extension("downloads")
     os.environ[STATIC_ENV] = "1"
     process_env.apply(os.environ)
     app.connect("builder-inited", _read_in_parallel)

@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "_ext"))
+sys.path.insert(0, str(ROOT / "_take_home"))      # the take-home files' modules
 import process_env  # noqa: E402  (the _ext folder is not a package)
 
 process_env.apply()

@@ -78,9 +78,6 @@ def test_build_extension_gives_the_kernels_the_process_settings(monkeypatch):
         def connect(self, event, handler):
             assert callable(handler)
 
-        def setup_extension(self, name):
-            assert name == "downloads"
-
     assert ext.setup(App())["parallel_read_safe"]
     assert os.environ[ext.STATIC_ENV] == "1"
     assert os.environ["OPENBLAS_NUM_THREADS"] == "3"

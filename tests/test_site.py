@@ -29,7 +29,7 @@ package) opens each page of the book from a local HTTP server and checks that
   below 400.
 
 Without a browser, the build is still checked: it serves the take-home files
-(``_ext/downloads.py``; the PDF only where Chromium and a Korean font are installed,
+(``_take_home/downloads.py``; the PDF only where Chromium and a Korean font are installed,
 and then no page links to one), and every page's footer says which version of the book
 it is. The PDF is read with pypdf: its contents lead to every page's title on the page
 it names, every page shows the version, its maths is typeset (no TeX left in its text)
@@ -116,7 +116,7 @@ def test_every_chapter_page_stays_within_its_byte_budget(built_book):
 
 
 def _downloads_module():
-    import downloads  # _ext/ (on sys.path from conftest)
+    import downloads  # _take_home/ (on sys.path from conftest)
     return downloads
 
 
@@ -256,7 +256,7 @@ def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_pages):
 
     seen = set()
     drawn = sum(images(p.get("/Resources", {}).get("/XObject"), seen) for p in reader.pages)
-    sys.path.insert(0, str(ROOT / "_ext"))
+    sys.path.insert(0, str(ROOT / "_take_home"))
     import book_pdf
 
     pages = [book_pdf.Page(rel[:-5], None) for rel in PAGES]

@@ -22,8 +22,8 @@ import pytest
 
 from conftest import CHAPTERS, ROOT
 
-sys.path.insert(0, str(ROOT / "_ext"))
-import book_pdf  # noqa: E402  (the _ext folder is not a package)
+sys.path.insert(0, str(ROOT / "_take_home"))
+import book_pdf  # noqa: E402  (the _take_home folder is not a package)
 import rnn_lib  # noqa: E402
 import take_home  # noqa: E402
 
@@ -127,7 +127,7 @@ def test_wheel_holds_the_library_with_its_templates(wheel):
         meta = z.read(f"rnn_lib-{rnn_lib.__version__}.dist-info/METADATA").decode()
     assert library_files() <= names, sorted(library_files() - names)
     assert any(n.startswith("rnn_lib/templates/static_face") for n in names)
-    assert not [n for n in names if n.startswith(("tests/", "chapters/", "_ext/"))]
+    assert not [n for n in names if n.startswith(("tests/", "chapters/", "_ext/", "_take_home/"))]
     assert f"Version: {rnn_lib.__version__}" in meta
     for dep in ("numpy", "matplotlib", "ipywidgets", "pillow", "jinja2"):
         assert f"Requires-Dist: {dep}" in meta

@@ -9,7 +9,7 @@ site's ``downloads/`` folder; the tests call them on their own.
   ``rnn_lib/``, a lean ``requirements.txt`` (rnn_lib's own dependencies, JupyterLab, and
   pytest + nbval to check the notebooks, at the versions of the book's requirements.txt),
   ``pyproject.toml`` without the developers' tool sections, and a README with the
-  commands (``_ext/bundle/``). No myst-nb: the notebooks' ``glue`` falls back to a no-op.
+  commands (``_take_home/bundle/``). No myst-nb: the notebooks' ``glue`` falls back to a no-op.
 - ``book_version``: the version (``rnn_lib.__version__``, also the wheel's), the build's
   date and git commit, for the footer of every page and of the PDF.
 """
