@@ -1,6 +1,14 @@
 """The GRU: BPTT against central finite differences for every parameter and x_init,
 the forward pass (and the gradients) against torch.nn.GRU, the step Jacobians against
-finite differences, padding, bad input, and training through rnn_lib.train."""
+finite differences, padding, bad input, and training through rnn_lib.train.
+
+torch is not among the book's requirements, so what torch computes for one problem is
+also stored (``data/gru_torch_reference.npz``, written by ``python tests/test_gru.py``
+with torch installed): without torch the GRU is checked against that file, and with
+torch the file is checked against torch."""
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
@@ -136,6 +144,62 @@ def test_forward_and_gradients_equal_torch(rng, B):
              (lin.weight, [g.W_yx]), (lin.bias, [g.b_y]), (x0, [grads.x_init[None]])]
     for tensor, ours in pairs:
         assert rl.relative_error(np.concatenate(ours), tensor.grad.numpy()) < 1e-12
+
+
+REFERENCE = Path(__file__).with_name("data") / "gru_torch_reference.npz"
+GATES = [("W_ru", "W_zu", "W_nu"), ("W_rx", "W_zx", "W_nx"), ("b_ru", "b_zu", "b_nu"),
+         ("b_rx", "b_zx", "b_nx")]
+
+
+def torch_computes(torch, p, U, x_init, target):
+    """States, loss and gradients of torch.nn.GRU + Linear (mse, batch mean), by name."""
+    net, lin = torch_gru(torch, p)
+    x0 = torch.tensor(x_init[None], requires_grad=True)          # (1, B, n_x)
+    X_t, _ = net(torch.from_numpy(U), x0)
+    loss = 0.5 * ((lin(X_t) - torch.from_numpy(target)) ** 2).sum() / U.shape[1]
+    loss.backward()
+    out = {"X": X_t.detach().numpy(), "loss": np.array(loss.item()),
+           "dW_yx": lin.weight.grad.numpy(), "db_y": lin.bias.grad.numpy(),
+           "dx_init": x0.grad.numpy()[0]}
+    for tensor, names in zip([net.weight_ih_l0, net.weight_hh_l0, net.bias_ih_l0,
+                              net.bias_hh_l0], GATES):
+        for name, part in zip(names, np.split(tensor.grad.numpy(), 3)):   # r, z, n
+            out["d" + name] = part
+    return out
+
+
+def reference_problem():
+    p, U, x_init = make_gru_problem(np.random.default_rng(2024), T=9, B=5, n_x=6)
+    target = np.random.default_rng(2025).standard_normal(U.shape[:-1] + (2,))
+    return p, U, x_init, target
+
+
+def load_reference():
+    with np.load(REFERENCE) as f:
+        data = dict(f)
+    p = gru.Params(*(data.pop("p_" + name) for name in gru.Params._fields))
+    U, x_init, target = data.pop("U"), data.pop("x_init"), data.pop("target")
+    return p, U, x_init, target, data
+
+
+def test_gru_equals_what_torch_computed():
+    """Without torch installed too: the stored states, loss and gradients of torch."""
+    p, U, x_init, target, want = load_reference()
+    L, grads, tr = gru.loss_and_gradients(p, U, target, x_init=x_init)
+    np.testing.assert_allclose(tr.X, want["X"], rtol=0, atol=1e-13)
+    assert abs(L - want["loss"]) < 1e-12 * abs(L)
+    for name in gru.Params._fields:
+        assert rl.relative_error(getattr(grads.params, name), want["d" + name]) < 1e-12, name
+    assert rl.relative_error(grads.x_init, want["dx_init"]) < 1e-12
+
+
+def test_stored_reference_is_what_torch_computes():
+    torch = pytest.importorskip("torch")
+    p, U, x_init, target, want = load_reference()
+    got = torch_computes(torch, p, U, x_init, target)
+    assert sorted(got) == sorted(want)
+    for name, value in got.items():
+        np.testing.assert_allclose(value, want[name], rtol=1e-12, atol=1e-14, err_msg=name)
 
 
 def test_padded_batch_equals_torch_packed_sequences(rng):
@@ -316,3 +380,14 @@ def test_gradient_flow_is_bptt_and_the_gates_alone_when_no_weight_reads_the_stat
     z = gru.forward(q, U).update
     w = q.W_yx[0] / np.linalg.norm(q.W_yx[0])
     np.testing.assert_allclose(g.carried[3], np.linalg.norm(w * z[-3:].prod(axis=0)), rtol=1e-12)
+
+
+if __name__ == "__main__":          # python tests/test_gru.py: write the torch reference
+    import torch
+
+    p, U, x_init, target = reference_problem()
+    out = torch_computes(torch, p, U, x_init, target)
+    REFERENCE.parent.mkdir(exist_ok=True)
+    np.savez(REFERENCE, U=U, x_init=x_init, target=target,
+             **{"p_" + name: getattr(p, name) for name in gru.Params._fields}, **out)
+    print(f"wrote {REFERENCE} with torch {torch.__version__}", file=sys.stderr)
