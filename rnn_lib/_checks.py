@@ -77,3 +77,13 @@ def check_choice(value, name: str, choices) -> str:
         allowed = ", ".join(repr(c) for c in choices)
         raise ValueError(f"unknown {name} {value!r}; choose one of {allowed}")
     return value
+
+
+def like(value, name: str, ref: np.ndarray, ref_name: str) -> np.ndarray:
+    """``value`` as a float array of the shape of ``ref`` (e.g. dY like trace.Y), or a
+    clear error."""
+    value = as_float_array(value, name, finite=False)
+    if value.shape != ref.shape:
+        raise ValueError(f"{name} must have the shape of {ref_name} {ref.shape}, "
+                         f"got {value.shape}")
+    return value

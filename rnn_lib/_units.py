@@ -10,8 +10,9 @@ for all of them and turns outputs and targets into the loss and the gradient tha
 backward pass starts from:
 
 - units with an output activation y_t = sigma_y(z_t) (``leaky``, ``gru``, as the Elman
-  RNN): ``loss_and_dZ`` gives L and dL/dz_t, mse through sigma_y or softmax
-  cross-entropy on z_t; ``output_gradient`` checks a dY or dZ given by hand;
+  RNN): ``losses.loss_and_dZ`` gives L and dL/dz_t, mse through sigma_y or softmax
+  cross-entropy on z_t, the same code as ``bptt.loss_and_gradients``;
+  ``losses.output_gradient`` checks a dY or dZ given by hand;
 - the linear units, whose y_t are the scores themselves: ``readout_loss`` scores every
   step (many-to-many) or only each sequence's last real step (many-to-one, chapter 5).
 """
@@ -20,13 +21,10 @@ from __future__ import annotations
 import numpy as np
 
 from ._checks import as_float_array, check_choice
-from .activations import output_activation_vjp
 from .bptt import _sum_outer, _sum_rows
-from .elman import length_mask
-from .losses import mse, softmax_cross_entropy
+from .elman import length_mask, padding_mask
+from .losses import LOSSES, mse, softmax_cross_entropy
 from .sequences import last_step_mask
-
-LOSSES = ("mse", "cross_entropy")
 
 
 def as_params(params, cls, fields: str):
@@ -63,15 +61,7 @@ def check_sequence(U, x_init, lengths, n_x: int, n_u: int, weights: str):
     if x_init.shape != state_shape:
         raise ValueError(f"x_init must have shape {state_shape} for U of shape {U.shape}, "
                          f"got {x_init.shape}")
-    if lengths is None:
-        return U, x_init, None
-    if U.ndim != 3:
-        raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
-    valid = length_mask(lengths, U.shape[0])
-    if valid.shape[1] != U.shape[1]:
-        raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
-                         f"{U.shape[1]} sequences; give one length per sequence")
-    return U, x_init, valid
+    return U, x_init, padding_mask(lengths, U)
 
 
 def check_trace(trace, cls, module: str):
@@ -79,51 +69,6 @@ def check_trace(trace, cls, module: str):
     if not isinstance(trace, cls):
         raise TypeError(f"trace must be the rnn_lib.{module}.Trace returned by {module}.forward, "
                         f"got {type(trace).__name__}")
-
-
-def like(value, name: str, ref: np.ndarray, ref_name: str) -> np.ndarray:
-    """``value`` as a float array of the shape of ``ref`` (e.g. dY like trace.Y), or a
-    clear error."""
-    value = as_float_array(value, name, finite=False)
-    if value.shape != ref.shape:
-        raise ValueError(f"{name} must have the shape of {ref_name} {ref.shape}, "
-                         f"got {value.shape}")
-    return value
-
-
-def output_gradient(trace, dY=None, dZ=None) -> np.ndarray:
-    """dL/dz_t from exactly one of dY = dL/dy_t (pulled back through y_t = sigma_y(z_t))
-    and dZ, each checked against the trace's shapes."""
-    if (dY is None) == (dZ is None):
-        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
-    if dZ is not None:
-        return like(dZ, "dZ", trace.Z, "trace.Z")
-    dY = like(dY, "dY", trace.Y, "trace.Y")
-    return output_activation_vjp(trace.output_activation, trace.Y, dY)
-
-
-def output_activation_for(loss: str, output_activation: str | None) -> str:
-    """sigma_y for a loss: softmax for cross-entropy, else the one given (identity)."""
-    check_choice(loss, "loss", LOSSES)
-    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
-        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
-                         f"{output_activation!r}")
-    return "softmax" if loss == "cross_entropy" else output_activation or "identity"
-
-
-def loss_and_dZ(trace, target, loss: str, mask=None) -> tuple[float, np.ndarray]:
-    """L and dL/dz_t of a unit with outputs y_t = sigma_y(z_t), as in chapter 4.
-
-    ``loss='mse'`` compares y_t with ``target`` (shape of Y); ``'cross_entropy'`` takes
-    integer classes ``target (T, [B])`` and the logits z_t. Without a ``mask`` every
-    real step counts (``trace.valid``: all steps, or the real ones of a padded batch).
-    """
-    if mask is None:
-        mask = trace.valid
-    if loss == "mse":
-        L, dY = mse(trace.Y, target, mask)
-        return L, output_activation_vjp(trace.output_activation, trace.Y, dY)
-    return softmax_cross_entropy(trace.Z, target, mask)
 
 
 def readout_gradients(dY: np.ndarray, X: np.ndarray, U: np.ndarray):

@@ -32,9 +32,9 @@ import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float
 from ._tree import leaves, tree_map
-from .activations import hidden_activation, output_activation_vjp
+from .activations import hidden_activation
 from .elman import Params, Trace, check_params, forward
-from .losses import mse, softmax_cross_entropy
+from .losses import loss_and_dZ, output_activation_for, output_gradient
 
 
 class Gradients(NamedTuple):
@@ -127,17 +127,7 @@ def backward_inputs(params, trace, dY, dZ, truncate):
         if trace.valid is not None and not trace.valid.all():
             raise ValueError("truncated BPTT is not available for padded sequences "
                              "(forward with lengths); use truncate=None")
-    if (dY is None) == (dZ is None):
-        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
-    if dZ is not None:
-        dZ = as_float_array(dZ, "dZ", finite=False)
-        if dZ.shape != trace.Z.shape:
-            raise ValueError(f"dZ must have the shape of trace.Z {trace.Z.shape}, got {dZ.shape}")
-        return params, dZ, truncate
-    dY = as_float_array(dY, "dY", finite=False)
-    if dY.shape != trace.Y.shape:
-        raise ValueError(f"dY must have the shape of trace.Y {trace.Y.shape}, got {dY.shape}")
-    return params, output_activation_vjp(trace.output_activation, trace.Y, dY), truncate
+    return params, output_gradient(trace, dY, dZ), truncate
 
 
 def _sum_outer(D: np.ndarray, V: np.ndarray) -> np.ndarray:
@@ -194,24 +184,14 @@ def loss_and_gradients(params: Params, U, target, *, loss: str = "mse", mask=Non
     trace : Trace
     """
     from . import _fast_bptt  # here, not at the top: it imports this module
-    if loss not in ("mse", "cross_entropy"):
-        raise ValueError(f"unknown loss {loss!r}; choose 'mse' or 'cross_entropy'")
-    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
-        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
-                         f"{output_activation!r}")
-    out = "softmax" if loss == "cross_entropy" else output_activation or "identity"
+    out = output_activation_for(loss, output_activation)     # sigma_y
     if truncate is None:
         run, gradients = _fast_bptt.forward, _fast_bptt.backward
     else:
         run, gradients = forward, partial(backward, truncate=truncate)
     trace = run(params, U, x_init, lengths=lengths, activation=activation,
                 output_activation=out)
-    if mask is None:
-        mask = trace.valid                                   # None, or the real steps
-    if loss == "mse":
-        L, dY = mse(trace.Y, target, mask)
-        return L, gradients(params, trace, dY), trace
-    L, dZ = softmax_cross_entropy(trace.Z, target, mask)
+    L, dZ = loss_and_dZ(trace, target, loss, mask)           # mask None: the real steps
     return L, gradients(params, trace, dZ=dZ), trace
 
 

@@ -199,15 +199,21 @@ def forward_inputs(params, U, x_init, lengths, activation: str, output_activatio
     check_choice(output_activation, "output activation", OUTPUT_ACTIVATIONS)
     params = check_params(params)
     U, x_init = check_inputs(params, U, x_init)
+    return params, U, x_init, padding_mask(lengths, U)
+
+
+def padding_mask(lengths, U: np.ndarray) -> np.ndarray | None:
+    """The (T, B) mask m_t of a padded batch ``U (T, B, n_u)`` whose sequences have these
+    ``lengths``, or None when ``lengths`` is None (every step is real)."""
     if lengths is None:
-        return params, U, x_init, None
+        return None
     if U.ndim != 3:
         raise ValueError(f"lengths needs a batch U of shape (T, B, n_u), got shape {U.shape}")
     valid = length_mask(lengths, U.shape[0])
     if valid.shape[1] != U.shape[1]:
         raise ValueError(f"lengths has {valid.shape[1]} entries but U holds a batch of "
                          f"{U.shape[1]} sequences; give one length per sequence")
-    return params, U, x_init, valid
+    return valid
 
 
 def forward(params: Params, U, x_init=None, *, lengths=None, activation: str = "tanh",

@@ -50,17 +50,11 @@ import numpy as np
 
 from . import gradient_flow as gf
 from ._checks import as_float_array, as_int, check_choice, check_rng
-from ._units import (
-    as_params,
-    check_sequence,
-    check_trace,
-    loss_and_dZ,
-    output_activation_for,
-    output_gradient,
-)
+from ._units import as_params, check_sequence, check_trace
 from .activations import OUTPUT_ACTIVATIONS
 from .activations import output_activation as output_map
 from .bptt import _sum_outer, _sum_rows
+from .losses import loss_and_dZ, output_activation_for, output_gradient
 
 
 class Params(NamedTuple):

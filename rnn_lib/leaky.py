@@ -40,11 +40,12 @@ from typing import NamedTuple
 import numpy as np
 
 from . import gradient_flow as gf
-from ._units import check_trace, loss_and_dZ, output_activation_for, output_gradient
+from ._units import check_trace
 from .activations import hidden_activation, sup_derivative
 from .activations import output_activation as output_map
 from .bptt import _sum_outer, _sum_rows
 from .elman import Params, check_params, forward_inputs, init_params
+from .losses import loss_and_dZ, output_activation_for, output_gradient
 
 __all__ = ["Params", "init_params", "Trace", "Gradients", "forward", "backward",
            "loss_and_gradients", "step_jacobians", "gradient_flow"]

@@ -37,12 +37,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, as_positive_float, check_rng
+from ._checks import as_float_array, as_int, as_positive_float, check_rng, like
 from ._units import (
     as_params,
     check_sequence,
     check_trace,
-    like,
     readout_gradients,
     readout_loss,
 )
@@ -273,7 +272,7 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     U, X, valid = trace.U, trace.X, trace.valid
     m = nu.shape[0]
     r, c, s = _pair_rotation(nu, theta)
-    held = None if valid is None else valid[..., None]   # (T, B, 1): m_t, 0 on padding
+    m_t = None if valid is None else valid[..., None]    # (T, B, 1): m_t, 0 on padding
     X_prev = np.concatenate([trace.x_init[None], X[:-1]])     # x_{t-1}, with x_{-1} = x_init
     G = dY @ C                                     # g_t = C^T dy_t           (T, [B,] n_x)
     dX = np.empty_like(X)                          # delta_t = dL/dx_t        (T, [B,] n_x)
@@ -281,10 +280,10 @@ def backward(params: Params, trace: Trace, dY) -> Gradients:
     back = np.zeros_like(trace.x_init)             # what reaches x_t from step t+1
     for t in reversed(range(X.shape[0])):
         dX[t] = G[t] + back                        # backprop into x_t from y_t and x_{t+1}
-        E[t] = dX[t] if held is None else held[t] * dX[t]   # (padding skips the update)
+        E[t] = dX[t] if m_t is None else m_t[t] * dX[t]     # (padding skips the update)
         back = _rotate(E[t], c, -s)                # backprop through Lambda x_{t-1}: turn back
-        if held is not None:                       # and through x_t = x_{t-1} on padding
-            back += (1 - held[t]) * dX[t]
+        if m_t is not None:                        # and through x_t = x_{t-1} on padding
+            back += (1 - m_t[t]) * dX[t]
     dx_init = back                                 # dL/dx_{-1}
     # Each parameter acts at every step, so its gradient is one sum over time.
     P, Q = X_prev[..., :m], X_prev[..., m:]        # the pairs of x_{t-1} ...

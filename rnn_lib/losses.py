@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ._checks import as_float_array
+from ._checks import as_float_array, check_choice, like
+from .activations import output_activation_vjp
+
+LOSSES = ("mse", "cross_entropy")
 
 
 def _mask_and_batch(mask, shape: tuple[int, ...], name: str):
@@ -88,3 +91,38 @@ def softmax_cross_entropy(Z, targets, mask=None) -> tuple[float, np.ndarray]:
     np.put_along_axis(dZ, targets[..., None],
                       np.take_along_axis(dZ, targets[..., None], axis=-1) - 1.0, axis=-1)
     return L, m * dZ / B
+
+
+def output_gradient(trace, dY=None, dZ=None) -> np.ndarray:
+    """dL/dz_t from exactly one of dY = dL/dy_t (pulled back through y_t = sigma_y(z_t))
+    and dZ, each checked against the trace's shapes."""
+    if (dY is None) == (dZ is None):
+        raise ValueError("give exactly one of dY (dL/dy_t) and dZ (dL/dz_t)")
+    if dZ is not None:
+        return like(dZ, "dZ", trace.Z, "trace.Z")
+    dY = like(dY, "dY", trace.Y, "trace.Y")
+    return output_activation_vjp(trace.output_activation, trace.Y, dY)
+
+
+def output_activation_for(loss: str, output_activation: str | None) -> str:
+    """sigma_y for a loss: softmax for cross-entropy, else the one given (identity)."""
+    check_choice(loss, "loss", LOSSES)
+    if loss == "cross_entropy" and output_activation not in (None, "softmax"):
+        raise ValueError("loss='cross_entropy' needs output_activation='softmax', got "
+                         f"{output_activation!r}")
+    return "softmax" if loss == "cross_entropy" else output_activation or "identity"
+
+
+def loss_and_dZ(trace, target, loss: str, mask=None) -> tuple[float, np.ndarray]:
+    """L and dL/dz_t of a unit with outputs y_t = sigma_y(z_t), as in chapter 4.
+
+    ``loss='mse'`` compares y_t with ``target`` (shape of Y); ``'cross_entropy'`` takes
+    integer classes ``target (T, [B])`` and the logits z_t. Without a ``mask`` every
+    real step counts (``trace.valid``: all steps, or the real ones of a padded batch).
+    """
+    if mask is None:
+        mask = trace.valid
+    if loss == "mse":
+        L, dY = mse(trace.Y, target, mask)
+        return L, output_activation_vjp(trace.output_activation, trace.Y, dY)
+    return softmax_cross_entropy(trace.Z, target, mask)

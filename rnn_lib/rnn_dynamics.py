@@ -22,6 +22,7 @@ import numpy as np
 
 from ._checks import as_float_array, as_int, as_positive_float, check_choice, check_rng
 from .activations import HIDDEN_ACTIVATIONS, hidden_activation
+from .dynamics import MARGINAL_TOL
 from .elman import forward, init_params
 
 
@@ -56,7 +57,7 @@ class StateFixedPoint(NamedTuple):
     @property
     def kind(self) -> str:
         """'stable', 'saddle' (some directions in, some out), 'unstable' or 'marginal'."""
-        if abs(self.radius - 1.0) < 1e-6:
+        if abs(self.radius - 1.0) < MARGINAL_TOL:
             return "marginal"
         if self.stable:
             return "stable"
@@ -171,7 +172,7 @@ def state_fixed_points(W_xx, b_x, activation: str = "tanh", *, lim: float = 1.5,
     for r in merged:
         lam = np.linalg.eigvals(state_jacobian(W, b, r, activation))
         rad = float(np.max(np.abs(lam)))
-        out.append(StateFixedPoint(r, lam, rad, rad < 1.0 - 1e-6))   # 1: marginal
+        out.append(StateFixedPoint(r, lam, rad, rad < 1.0 - MARGINAL_TOL))   # 1: marginal
     return out
 
 

@@ -35,12 +35,11 @@ from typing import NamedTuple
 
 import numpy as np
 
-from ._checks import as_float_array, as_int, check_rng
+from ._checks import as_float_array, as_int, check_rng, like
 from ._units import (
     as_params,
     check_sequence,
     check_trace,
-    like,
     readout_gradients,
     readout_loss,
 )

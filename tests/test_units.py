@@ -1,5 +1,6 @@
-"""What chapter 6's units share (rnn_lib._units): argument checks and losses, each
-against an independent computation; and chapter 6's static figures drawn once."""
+"""What chapter 6's units share (rnn_lib._units, and the loss plumbing in rnn_lib.losses
+that bptt uses too): argument checks and losses, each against an independent
+computation; and chapter 6's static figures drawn once."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -9,7 +10,7 @@ import numpy as np  # noqa: E402
 import pytest  # noqa: E402
 
 import rnn_lib as rl  # noqa: E402
-from rnn_lib import _units, gru, leaky, tasks  # noqa: E402
+from rnn_lib import _units, gru, leaky, losses, tasks  # noqa: E402
 from rnn_lib import marked_copy as mc  # noqa: E402
 from rnn_lib.explorers import gates, linear_units  # noqa: E402
 
@@ -38,7 +39,7 @@ def test_loss_and_dZ_counts_the_real_steps_and_matches_the_losses(rng):
     U, lengths = rng.standard_normal((6, 3, 3)), np.array([6, 2, 4])
     target = rng.standard_normal((6, 3, 2))
     tr = leaky.forward(p, U, alpha=0.5, lengths=lengths, output_activation="sigmoid")
-    L, dZ = _units.loss_and_dZ(tr, target, "mse")
+    L, dZ = losses.loss_and_dZ(tr, target, "mse")
     L_ref, dY = rl.mse(tr.Y, target, rl.length_mask(lengths, 6))
     assert np.isclose(L, L_ref)
     np.testing.assert_allclose(dZ, dY * tr.Y * (1 - tr.Y), rtol=1e-14)   # through sigmoid
@@ -54,10 +55,10 @@ def test_readout_gradients_are_the_sums_over_time(rng):
 
 
 def test_output_activation_for_a_loss():
-    assert _units.output_activation_for("cross_entropy", None) == "softmax"
-    assert _units.output_activation_for("mse", None) == "identity"
+    assert losses.output_activation_for("cross_entropy", None) == "softmax"
+    assert losses.output_activation_for("mse", None) == "identity"
     with pytest.raises(ValueError, match="needs output_activation='softmax'"):
-        _units.output_activation_for("cross_entropy", "sigmoid")
+        losses.output_activation_for("cross_entropy", "sigmoid")
 
 
 def test_gru_flow_problem_is_the_explorers_gru():
