@@ -36,7 +36,7 @@ import numpy as np
 from ._checks import as_float_array, as_int, as_positive_float, check_rng
 from .activations import hidden_activation, sup_derivative
 from .bptt import loss_and_gradients
-from .elman import Params, Trace, check_params, forward, init_params
+from .elman import Params, Trace, check_params, forward, init_params, spectral_radius
 
 
 # -- Jacobians along a trajectory ----------------------------------------------------
@@ -230,25 +230,35 @@ def gradient_flow(params: Params, U, x_init=None, *, activation: str = "tanh",
     params = check_params(params)
     U = as_float_array(U, "U", ndim=(2,))
     trace = forward(params, U, x_init, activation=activation)
-    W_xx = params.W_xx
     if delta_T is None:
-        w = params.W_yx[0]
-        delta_T = w / max(float(np.linalg.norm(w)), 1e-300)
+        delta_T = readout_direction(params.W_yx)
     delta_T = as_float_array(delta_T, "delta_T", ndim=(1,))
-    J = step_jacobians(W_xx, trace)
+    gamma, sigma_max = sup_derivative(activation), largest_singular_value(params.W_xx)
+    return flow(step_jacobians(params.W_xx, trace), delta_T, params.W_xx, gamma,
+                gamma * sigma_max, trace.X)
+
+
+def readout_direction(W_yx: np.ndarray) -> np.ndarray:
+    """d l_t/d x_t of the book's gradient figures: the first row of W_yx, length 1."""
+    w = W_yx[0]
+    return w / max(float(np.linalg.norm(w)), 1e-300)
+
+
+def flow(J: np.ndarray, delta_T: np.ndarray, W_xx: np.ndarray, gamma: float, kappa: float,
+         X: np.ndarray) -> GradientFlow:
+    """``GradientFlow`` from the step Jacobians ``J (T, n_x, n_x)`` of one sequence and
+    d l_t/d x_t = ``delta_T`` at its last step: the measured ||d l_t/d x_k||, the bound
+    prod_j ||J_j|| and the bound kappa^(t-k) of a unit whose every step stretches by at
+    most kappa (gamma sigma_max(W_xx) for the Elman RNN), each times ||delta_T||."""
     jn = spectral_norms(J)
-    grads = backpropagate(J, delta_T)                  # (T, n_x), k = 0..T-1
     seed = float(np.linalg.norm(delta_T))
-    T = U.shape[0]
-    steps_back = np.arange(T)
-    gamma = sup_derivative(activation)
-    sigma_max = largest_singular_value(W_xx)
+    steps_back = np.arange(J.shape[0])
     with np.errstate(over="ignore", invalid="ignore"):
-        norms = np.linalg.norm(grads, axis=-1)[::-1]
+        norms = np.linalg.norm(backpropagate(J, delta_T), axis=-1)[::-1]
         pb = seed * product_bound(jn)[::-1]
-        wb = seed * power_bound(gamma * sigma_max, steps_back)
-    rho = float(np.max(np.abs(np.linalg.eigvals(W_xx))))
-    return GradientFlow(steps_back, norms, pb, wb, jn, rho, sigma_max, gamma, trace.X)
+        wb = seed * power_bound(kappa, steps_back)
+    return GradientFlow(steps_back, norms, pb, wb, jn, spectral_radius(W_xx),
+                        largest_singular_value(W_xx), gamma, X)
 
 
 def power_norms(W, n_steps: int) -> np.ndarray:

@@ -377,8 +377,7 @@ def gradient_flow(params: Params, U, x_init=None) -> GateFlow:
     trace = forward(p, U, x_init)
     if trace.X.ndim != 2:
         raise ValueError(f"U must be one sequence (T, n_u), got shape {trace.U.shape}")
-    w = p.W_yx[0]
-    delta_T = w / max(float(np.linalg.norm(w)), 1e-300)
+    delta_T = gf.readout_direction(p.W_yx)
     J = step_jacobians(p, trace)
     T = trace.X.shape[0]
     carried = np.ones_like(trace.update)                  # (T, n_x): z_t ... z_{k+1}, k = 0..t

@@ -263,17 +263,7 @@ def gradient_flow(params: Params, U, *, alpha: float, x_init=None,
     trace = forward(params, U, x_init, alpha=alpha, activation=activation)
     if trace.X.ndim != 2:
         raise ValueError(f"U must be one sequence (T, n_u), got shape {trace.U.shape}")
-    w = params.W_yx[0]
-    delta_T = w / max(float(np.linalg.norm(w)), 1e-300)
-    J = step_jacobians(params, trace)
-    jn = gf.spectral_norms(J)
     gamma = sup_derivative(activation)
-    sigma_max = gf.largest_singular_value(params.W_xx)
-    steps_back = np.arange(trace.X.shape[0])
-    with np.errstate(over="ignore", invalid="ignore"):
-        norms = np.linalg.norm(gf.backpropagate(J, delta_T), axis=-1)[::-1]
-        product = gf.product_bound(jn)[::-1]
-        power = gf.power_bound((1 - trace.alpha) + trace.alpha * gamma * sigma_max, steps_back)
-    rho = float(np.max(np.abs(np.linalg.eigvals(params.W_xx))))
-    return gf.GradientFlow(steps_back, norms, product, power, jn, rho, sigma_max, gamma,
-                           trace.X)
+    kappa = (1 - trace.alpha) + trace.alpha * gamma * gf.largest_singular_value(params.W_xx)
+    return gf.flow(step_jacobians(params, trace), gf.readout_direction(params.W_yx),
+                   params.W_xx, gamma, kappa, trace.X)
