@@ -6,6 +6,8 @@ from __future__ import annotations
 import numpy as np
 
 from .._checks import as_int, check_rng
+from ..activations import softmax
+from ..train import Adam
 from ._common import as_real, check_token_lists
 
 _ONES = ("zero", "one", "two", "three", "four", "five", "six", "seven", "eight", "nine",
@@ -172,20 +174,15 @@ def position_table_baseline(train_numbers, test_numbers, *, steps: int = 300,
     order = np.argsort(slots.ravel(), kind="stable")
     rows = order // slots.shape[1]
     used, starts = np.unique(slots.ravel()[order], return_index=True)
-    W, m, v = np.zeros((d, 36)), np.zeros((d, 36)), np.zeros((d, 36))
-    for k in range(1, steps + 1):                                   # Adam, full batch
+    W, adam = np.zeros((d, 36)), Adam(lr=lr)
+    for _ in range(steps):                                          # Adam, full batch
         Z = W[slots].sum(axis=1)                                    # (n, 36) = a^T W
-        P = np.empty_like(Z)
-        for h in heads:
-            e = np.exp(Z[:, h] - Z[:, h].max(axis=1, keepdims=True))
-            P[:, h] = e / e.sum(axis=1, keepdims=True)
+        P = np.concatenate([softmax(Z[:, h]) for h in heads], axis=1)
         dZ = (P - target) / n                                       # p - e_c, per head
         g = penalty * W
         g[used] += np.add.reduceat(dZ[rows], starts, axis=0)        # sum_i a_i dZ_i^T
         g[-1] = 0.0                                                 # the always-zero slot
-        m += 0.1 * (g - m)
-        v += 0.001 * (g * g - v)
-        W -= lr * (m / (1 - 0.9 ** k)) / (np.sqrt(v / (1 - 0.999 ** k)) + 1e-8)
+        W = adam.step(W, g)
     Z = W[_position_slots(test, vocab)].sum(axis=1)
     n_digits, *digits = (np.argmax(Z[:, h], axis=1) for h in heads)
     return [["-" if dg[i] == 10 else str(dg[i]) for dg in digits][2 - L:]
