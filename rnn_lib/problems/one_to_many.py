@@ -123,12 +123,12 @@ def captions(seed: int = 0, *, n_train: int = 2000, n_val: int = 300, n_test: in
                             steps, objective, exact, eval_every=100, patience=10,
                             stop_at=1.0)
     truth = [caps[i] for i in te]
+    predicted = _decode_all(model, U[:, te], None, vocab, max_len=6)
     linear = ds.pixel_linear_baseline(images[tr], [caps[i] for i in tr], images[va],
                                       [caps[i] for i in va], images[te])
-    return Run(model, hist, sec, exact(model, te),
+    return Run(model, hist, sec, ds.exact_match(predicted, truth),
                {"most common caption": ds.exact_match(
                    ds.caption_majority_baseline([caps[i] for i in tr], te.size), truth),
                 "pixels, linear": ds.exact_match(linear, truth)},
                "exact match of the test captions (higher is better)",
-               {"images": images[te], "captions": truth,
-                "predicted": _decode_all(model, U[:, te], None, vocab, max_len=6)})
+               {"images": images[te], "captions": truth, "predicted": predicted})
