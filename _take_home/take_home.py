@@ -53,7 +53,12 @@ class BookVersion(NamedTuple):
         """The download files' names, by kind."""
         return {"pdf": f"rnn-book-{self.version}.pdf",
                 "zip": f"rnn-book-{self.version}.zip",
-                "wheel": f"rnn_lib-{self.version}-py3-none-any.whl"}
+                "wheel": wheel_name(self.version)}
+
+
+def wheel_name(version):
+    """The wheel's file name for a version of rnn_lib (pure Python, any platform)."""
+    return f"rnn_lib-{version}-py3-none-any.whl"
 
 
 def library_version(root):
@@ -104,7 +109,7 @@ def build_wheel(root, out_dir):
     if proc.returncode:
         raise RuntimeError("building the wheel failed (setuptools>=70.1 must be installed, "
                            f"see requirements.txt):\n{proc.stdout}{proc.stderr}")
-    wheel = out_dir / f"rnn_lib-{library_version(root)}-py3-none-any.whl"
+    wheel = out_dir / wheel_name(library_version(root))
     if not wheel.is_file():
         raise RuntimeError(f"pip wheel made no {wheel.name} in {out_dir}")
     return wheel

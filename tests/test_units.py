@@ -100,7 +100,7 @@ def test_chapter_6_static_figures_draw():
         return tasks.Solved(**{f: known.get(f) for f in tasks.Solved._fields})
 
     solved = [result(lag) for lag in (4, 8)]
-    ax = gates.plot_steps_to_solve({"a unit": solved, "another": solved}, 100)
+    ax = gates.plot_race({"a unit": solved, "another": solved}, 100)
     assert ax.get_xlabel().startswith("lag") and len(ax.get_lines()) >= 4
     runs = [mc.Run("lru", s, mc.train_run("lru", 0, steps=1, n_test=50).params, {}, 0.2,
                    np.linspace(0.4, 0.1, 16), 0.0) for s in range(2)]

@@ -3,7 +3,7 @@
 Slider figures: the gradient reaching earlier states of a leaky unit, with chapter 4's
 two bounds (``leaky_reach_explorer``); what the GRU's update gate does to it
 (``update_gate_explorer``). Static figure: training steps needed against the lag for
-several units (``plot_steps_to_solve``).
+several units (``plot_race``).
 """
 from __future__ import annotations
 
@@ -13,18 +13,11 @@ from .. import gradient_flow as gf
 from .. import gru, leaky
 from ..interactive import Explorer, Slider, grid
 from ..plotting import OKABE_ITO, axes
+from .gradients import _flow_axes, _in_range
 
 C = OKABE_ITO
 #: the length of the runs in both slider figures (steps back that are shown)
 T_FLOW = 100
-
-
-def _shown(y, lo, hi):
-    """Copy of y with values outside [lo, hi] (or non-finite) replaced by NaN."""
-    y = np.array(y, dtype=float)
-    with np.errstate(invalid="ignore"):
-        y[~np.isfinite(y) | (y < lo) | (y > hi)] = np.nan
-    return y
 
 
 def _reach(norms, floor: float) -> str:
@@ -32,18 +25,6 @@ def _reach(norms, floor: float) -> str:
     'not within T - 1 steps'."""
     below = np.nonzero(~(norms >= floor))[0]
     return f"after {below[0]} steps" if below.size else f"not within {len(norms) - 1} steps"
-
-
-def _flow_axes(fig, lo, hi):
-    ax = fig.subplots()
-    ax.axhline(1.0, color=C["black"], lw=0.8, ls=":")
-    ax.set_yscale("log")
-    ax.set_xlim(-0.5, T_FLOW - 0.5)
-    ax.set_ylim(lo, hi)
-    ax.set_xlabel("steps back from the loss, $t - k$ (loss at the last step $t = T-1$)")
-    ax.set_ylabel(r"$\|\partial \ell_t / \partial x_k\|$  (1 at $k = t$)")
-    ax.grid(alpha=0.3, which="major")
-    return ax
 
 
 # ---------------------------------------------------------------------------------------
@@ -60,7 +41,7 @@ def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
     problems = {}
 
     def setup(fig):
-        ax = _flow_axes(fig, lo, hi)
+        ax = _flow_axes(fig, lo, hi, T_FLOW)
         n = np.arange(T_FLOW)
         (elman,) = ax.plot([], [], "-", color=C["black"], lw=1, alpha=0.45, animated=True,
                            label=r"Elman RNN ($\alpha = 1$), measured")
@@ -83,13 +64,13 @@ def leaky_reach_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
             if ("elman", rho) not in problems:
                 problems["elman", rho] = leaky.gradient_flow(params, U, alpha=1.0)
             ref = problems["elman", rho]
-            elman.set_data(n, _shown(ref.grad_norm, lo, hi))
-            meas.set_data(n, _shown(f.grad_norm, lo, hi))
-            prod.set_data(n, _shown(f.product_bound, lo, hi))
-            power.set_data(n, _shown(f.power_bound, lo, hi))
+            elman.set_data(n, _in_range(ref.grad_norm, lo, hi))
+            meas.set_data(n, _in_range(f.grad_norm, lo, hi))
+            prod.set_data(n, _in_range(f.product_bound, lo, hi))
+            power.set_data(n, _in_range(f.power_bound, lo, hi))
             eta = (1 - alpha) + alpha * f.gamma * f.sigma_max
             base = (1 - alpha) - alpha * f.gamma * f.sigma_max    # no floor when <= 0
-            floor.set_data(n, _shown(base ** n if base > 0 else np.full(T_FLOW, np.nan),
+            floor.set_data(n, _in_range(base ** n if base > 0 else np.full(T_FLOW, np.nan),
                                      lo, hi))
             keeps = (f"between {base:.3f} and {eta:.3f}" if base > 0
                      else f"at most {eta:.3f} (no floor)")
@@ -137,7 +118,7 @@ def update_gate_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
     runs = {}
 
     def setup(fig):
-        ax = _flow_axes(fig, lo, hi)
+        ax = _flow_axes(fig, lo, hi, T_FLOW)
         n = np.arange(T_FLOW)
         (meas,) = ax.plot([], [], "o-", color=C["blue"], ms=2.5, lw=1.5, animated=True,
                           label="GRU, measured")
@@ -152,9 +133,9 @@ def update_gate_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
             if (bias, scale) not in runs:
                 runs[bias, scale] = gru.gradient_flow(*gru_flow_problem(bias, scale))
             f = runs[bias, scale]
-            meas.set_data(n, _shown(f.grad_norm, lo, hi))
-            carry.set_data(n, _shown(f.carried, lo, hi))
-            prod.set_data(n, _shown(f.product_bound, lo, hi))
+            meas.set_data(n, _in_range(f.grad_norm, lo, hi))
+            carry.set_data(n, _in_range(f.carried, lo, hi))
+            prod.set_data(n, _in_range(f.product_bound, lo, hi))
             z = f.update
             return (f"update gates z_t: mean {z.mean():.2f}, from {z.min():.2f} to "
                     f"{z.max():.2f} (1 − z_t plays the leak rate α)\n"
@@ -171,7 +152,7 @@ def update_gate_explorer(lo: float = 1e-12, hi: float = 1e6) -> Explorer:
 
 
 # ---------------------------------------------------------------------------------------
-def plot_steps_to_solve(results: dict, budget: int, ax=None):
+def plot_race(results: dict, budget: int, ax=None):
     """Training steps each unit needed to solve delayed recall, against the lag.
 
     Parameters

@@ -29,6 +29,19 @@ def _in_range(y, lo, hi):
     return y
 
 
+def _flow_axes(fig, lo, hi, T):
+    """The log axes of ||d l_t/d x_k|| against t - k = 0..T-1, with a dotted line at 1."""
+    ax = fig.subplots()
+    ax.axhline(1.0, color=C["black"], lw=0.8, ls=":")
+    ax.set_yscale("log")
+    ax.set_xlim(-0.5, T - 0.5)
+    ax.set_ylim(lo, hi)
+    ax.set_xlabel("steps back from the loss, $t - k$ (loss at the last step $t = T-1$)")
+    ax.set_ylabel(r"$\|\partial \ell_t / \partial x_k\|$  (1 at $k = t$)")
+    ax.grid(alpha=0.3, which="major")
+    return ax
+
+
 # ---------------------------------------------------------------------------------------
 def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> Explorer:
     """||d l_t/d x_k|| against t - k for a loss at the last step, with both bounds.
@@ -40,21 +53,14 @@ def gradient_flow_explorer(T: int = 50, lo: float = 1e-12, hi: float = 1e12) -> 
     base = {}
 
     def setup(fig):
-        ax = fig.subplots()
+        ax = _flow_axes(fig, lo, hi, T)
         n = np.arange(T)
-        ax.axhline(1.0, color=C["black"], lw=0.8, ls=":")
         (meas,) = ax.plot([], [], "o-", color=C["blue"], ms=3, lw=1.5, animated=True,
                           label=r"measured $\|\partial \ell_t/\partial x_k\|$")
         (prod,) = ax.plot([], [], "-.", color=C["orange"], lw=2, animated=True,
                           label=r"$\prod_j \|J_j\|$ along the run")
         (power,) = ax.plot([], [], "--", color=C["vermillion"], lw=2, animated=True,
                            label=r"$(\gamma\,\sigma_{\max}(W_{xx}))^{t-k}$")
-        ax.set_yscale("log")
-        ax.set_xlim(-0.5, T - 0.5)
-        ax.set_ylim(lo, hi)
-        ax.set_xlabel("steps back from the loss, $t - k$ (loss at the last step $t = T-1$)")
-        ax.set_ylabel(r"$\|\partial \ell_t / \partial x_k\|$  (1 at $k = t$)")
-        ax.grid(alpha=0.3, which="major")
         fig.legend(loc="outside lower center", ncols=3, fontsize=8, frameon=False)
 
         def update(scale, sigma, gain):

@@ -51,7 +51,7 @@ def hidden_state_network(rho: float, gain: float = 1.0, b: float = 0.0, *, n_x: 
     """The explorer's RNN: (rho W, gain w_u, 0, b 1, 0) with W, w_u from
     ``random_direction(n_x, default_rng(seed))``; one input, one (unused) output."""
     W, w_u = random_direction(n_x, np.random.default_rng(seed))
-    return (rho * W, gain * w_u[:, None], np.zeros((1, n_x)), np.full(n_x, float(b) + 0.0),
+    return (rho * W, gain * w_u[:, None], np.zeros((1, n_x)), np.full(n_x, float(b)),
             np.zeros(1))
 
 
