@@ -30,10 +30,7 @@ def test_toc_lists_the_chapters_in_the_articles_order():
 
 def _build_extension():
     import importlib.util
-    import sys
 
-    if str(ROOT / "_ext") not in sys.path:                # as jupyter-book's local_extensions
-        sys.path.append(str(ROOT / "_ext"))
     spec = importlib.util.spec_from_file_location("book_build", ROOT / "_ext" / "book_build.py")
     ext = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(ext)
@@ -66,7 +63,6 @@ def test_build_extension_gives_the_kernels_the_process_settings(monkeypatch):
     import os
     import sys
 
-    monkeypatch.syspath_prepend(str(ROOT / "_ext"))
     ext = _build_extension()
     settings = sys.modules["process_env"].PROCESS_ENV
     monkeypatch.setenv("OPENBLAS_NUM_THREADS", "3")

@@ -4,6 +4,7 @@ import pytest
 
 import rnn_lib as rl
 from conftest import make_problem
+from gradcheck import check_all_gradients
 from rnn_lib import _fast_bptt
 
 ACTIVATIONS = ["tanh", "sigmoid", "relu", "identity"]
@@ -343,11 +344,7 @@ def test_long_padded_batch_matches_finite_differences(activation):
 
     _, g, _ = rl.loss_and_gradients(p, U, target, lengths=lengths, x_init=x_init,
                                     activation=activation)
-    numeric = rl.numerical_param_gradients(loss, p)
-    for name, a, b in zip(rl.Params._fields, g.params, numeric):
-        assert rl.relative_error(a, b) < 1e-6, name
-    num_x = rl.numerical_gradient(lambda x0: loss(p, x0), x_init)
-    assert rl.relative_error(g.x_init, num_x) < 1e-6
+    check_all_gradients(loss, p, x_init, g, tol=1e-6)
 
 
 # -- the faster private copy used by loss_and_gradients ------------------------------------

@@ -63,10 +63,6 @@ def test_forward_is_chapter_2s_linear_state_space_model(rng):
                                    [lr.eigenvalues(p), lr.eigenvalues(p).conj()])), atol=1e-12)
 
 
-def _fd_check(p, U, x_init, target, **options):
-    """Every parameter and x_init against central finite differences, relative 1e-7."""
-    check_readout_unit(lr, p, U, x_init, target, **options)
-
 
 @pytest.mark.parametrize("B", [None, 3])
 @pytest.mark.parametrize("readout", ["all", "last"])
@@ -74,7 +70,7 @@ def test_gradients_match_finite_differences(rng, B, readout):
     p, U, x_init = _problem(rng, B)
     Y_shape = lr.forward(p, U).Y.shape
     target = rng.standard_normal(Y_shape if readout == "all" else Y_shape[1:])
-    _fd_check(p, U, x_init, target, readout=readout)
+    check_readout_unit(lr, p, U, x_init, target, readout=readout)
 
 
 @pytest.mark.parametrize("readout", ["all", "last"])
@@ -83,14 +79,15 @@ def test_gradients_of_a_padded_batch_and_cross_entropy(rng, readout):
     lengths = np.array([T, 3, 1, 5])
     shape = (T, 4) if readout == "all" else (4,)
     target = rng.integers(0, N_Y, size=shape)
-    _fd_check(p, U, x_init, target, loss="cross_entropy", readout=readout, lengths=lengths)
+    check_readout_unit(lr, p, U, x_init, target, loss="cross_entropy", readout=readout,
+                       lengths=lengths)
 
 
 def test_gradients_through_held_states(rng):
     """A loss on padding steps too (mask of ones) sees the held state: the hold's backward."""
     p, U, x_init = _problem(rng, 3)
     target = rng.standard_normal((T, 3, N_Y))
-    _fd_check(p, U, x_init, target, lengths=np.array([2, T, 4]), mask=np.ones((T, 3)))
+    check_readout_unit(lr, p, U, x_init, target, lengths=np.array([2, T, 4]), mask=np.ones((T, 3)))
 
 
 def test_delta_is_the_total_derivative_of_the_state(rng):

@@ -55,10 +55,6 @@ def test_gate_limits_keep_or_overwrite(rng):
     np.testing.assert_allclose(write.X, U @ p.B.T, atol=1e-12)
 
 
-def _fd_check(p, U, x_init, target, **options):
-    """Every parameter and x_init against central finite differences, relative 1e-7."""
-    check_readout_unit(se, p, U, x_init, target, **options)
-
 
 @pytest.mark.parametrize("B", [None, 3])
 @pytest.mark.parametrize("readout", ["all", "last"])
@@ -66,16 +62,16 @@ def test_gradients_match_finite_differences(rng, B, readout):
     p, U, x_init = _problem(rng, B)
     Y_shape = se.forward(p, U).Y.shape
     target = rng.standard_normal(Y_shape if readout == "all" else Y_shape[1:])
-    _fd_check(p, U, x_init, target, readout=readout)
+    check_readout_unit(se, p, U, x_init, target, readout=readout)
 
 
 def test_gradients_of_a_padded_batch(rng):
     p, U, x_init = _problem(rng, 4)
     lengths = np.array([T, 3, 1, 5])
-    _fd_check(p, U, x_init, rng.integers(0, N_Y, size=4), loss="cross_entropy",
+    check_readout_unit(se, p, U, x_init, rng.integers(0, N_Y, size=4), loss="cross_entropy",
               readout="last", lengths=lengths)
     # a loss on the padding steps too sees the held states
-    _fd_check(p, U, x_init, rng.standard_normal((T, 4, N_Y)), lengths=lengths,
+    check_readout_unit(se, p, U, x_init, rng.standard_normal((T, 4, N_Y)), lengths=lengths,
               mask=np.ones((T, 4)))
 
 

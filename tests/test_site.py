@@ -233,7 +233,6 @@ TEX_LEFT = re.compile(r"\$|\\[()\[\]]|\\(?:frac|sum|mathbb|sigma|partial|tanh|le
 
 
 def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_pages):
-    import sys
 
     _, html = built_book
     reader, texts = book_pdf_pages
@@ -256,8 +255,7 @@ def test_pdf_has_typeset_maths_and_every_picture(built_book, book_pdf_pages):
 
     seen = set()
     drawn = sum(images(p.get("/Resources", {}).get("/XObject"), seen) for p in reader.pages)
-    sys.path.insert(0, str(ROOT / "_take_home"))
-    import book_pdf
+    import book_pdf  # _take_home/ (on sys.path from conftest)
 
     pages = [book_pdf.Page(rel[:-5], None) for rel in PAGES]
     document, _ = book_pdf.print_document(html, pages, "book")

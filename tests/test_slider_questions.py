@@ -329,5 +329,6 @@ def test_the_check_catches_values_off_the_website_grid(tmp_path, monkeypatch):
     assert "$a$ = 0.5 " not in found and "$a$ = 1 " not in found
     assert "$|b|$ = 0.53" in found and "$|b|$ = -0.53" in found
     assert found.count("$\\theta$ = 5") == 1                # the notebook one is on the live grid
-    assert found.count("λ₂") == 1 and "held" not in found    # lambda_2 is held on the website
+    # lambda_2 is held at 0.80 on the website: only the question without "in the notebook"
+    assert found.count("λ₂") == 1 and "slider 'λ₂': [0.80]" in found
     assert "$\\lambda_1$" not in found

@@ -20,12 +20,10 @@ from pathlib import Path
 
 import pytest
 
+import book_pdf  # _take_home/, on sys.path from conftest
+import rnn_lib
+import take_home
 from conftest import CHAPTERS, ROOT
-
-sys.path.insert(0, str(ROOT / "_take_home"))
-import book_pdf  # noqa: E402  (the _take_home folder is not a package)
-import rnn_lib  # noqa: E402
-import take_home  # noqa: E402
 
 NOTEBOOKS = sorted((ROOT / "chapters").glob("*.ipynb"))
 VERSION = take_home.BookVersion(rnn_lib.__version__, "2026-12-24", "abc1234", False)
