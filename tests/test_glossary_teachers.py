@@ -39,7 +39,8 @@ from test_slider_questions import (
     canon,
     make_explorer,
     named_values,
-    slider_keys,
+    on_grid,
+    slider_matches,
     website_grid,
 )
 
@@ -311,8 +312,7 @@ def _stated_grids(block: str):
 
 def _sliders(made, key):
     """(explorer, slider) for every slider of the explorers that the symbol names."""
-    return [(ex, s) for ex in made for s in ex.sliders
-            if key in slider_keys(s) or re.sub(r"\(.*\)", "", key) in slider_keys(s)]
+    return [(ex, s) for ex in made for s in ex.sliders if slider_matches(s, key)]
 
 
 def teacher_problems(text: str) -> list[str]:
@@ -341,14 +341,7 @@ def teacher_problems(text: str) -> list[str]:
                     isinstance(g, str) for _, s in matches for g in s.grid()):
                 continue                  # "$r = |\\lambda|$": a name, not a position
             live = "notebook" in sentence.lower()
-            ok = False
-            for ex, s in matches:
-                grid = website_grid(ex, s, live)
-                if isinstance(value, str) or any(isinstance(g, str) for g in grid):
-                    ok |= any(canon(str(g)) == canon(str(value)) for g in grid)
-                else:
-                    ok |= bool(np.min(np.abs(np.asarray(grid, float) - value)) <= tol + 1e-9)
-            if not ok:
+            if not any(on_grid(website_grid(ex, s, live), value, tol) for ex, s in matches):
                 where = "live" if live else "website"
                 found.append(f"{title!r}...: ${sym}$ = {value} is not on the {where} grid of "
                              f"{[s.label for _, s in matches]}")

@@ -222,6 +222,18 @@ def make_explorer(name: str, args: str) -> _Recorded:
     return _MADE[key]
 
 
+def slider_matches(slider, key: str) -> bool:
+    """Whether the symbol ``key`` names this slider (with or without a "(...)" part)."""
+    return key in slider_keys(slider) or re.sub(r"\(.*\)", "", key) in slider_keys(slider)
+
+
+def on_grid(grid, value, tol: float) -> bool:
+    """Whether ``value`` is one of the slider positions ``grid`` (within ``tol``)."""
+    if isinstance(value, str) or any(isinstance(g, str) for g in grid):
+        return any(canon(str(g)) == canon(str(value)) for g in grid)
+    return bool(np.min(np.abs(np.asarray(grid, float) - value)) <= tol + 1e-9)
+
+
 def website_grid(ex: _Recorded, slider, live: bool) -> list:
     """What the page offers: the static grid, only the default if the static face holds
     the slider fixed, or every live value (``live=True``)."""
@@ -248,17 +260,12 @@ def problems(path: Path) -> list[str]:
             continue
         ex = make_explorer(name, args)
         for sym, key, value, tol, sentence in named:
-            slider = next((s for s in ex.sliders if key in slider_keys(s)
-                           or re.sub(r"\(.*\)", "", key) in slider_keys(s)), None)
+            slider = next((s for s in ex.sliders if slider_matches(s, key)), None)
             if slider is None:
                 continue
             live = "notebook" in sentence.lower()
             grid = website_grid(ex, slider, live)
-            if isinstance(value, str) or any(isinstance(g, str) for g in grid):
-                ok = any(canon(str(g)) == canon(str(value)) for g in grid)
-            else:
-                ok = bool(np.min(np.abs(np.asarray(grid, float) - value)) <= tol + 1e-9)
-            if not ok:
+            if not on_grid(grid, value, tol):
                 where = "live" if live else "website"
                 shown = ", ".join(slider.fmt.format(g) for g in grid)
                 found.append(f"cell {k} ({head!r}...): ${sym}$ = {value:g} is not on the "
